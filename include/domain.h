@@ -1,0 +1,20 @@
+/* domain.h -- one domain's way through SPEC section 2: parent, names, probes, glue comparison. */
+#ifndef GLUESCAN_DOMAIN_H
+#define GLUESCAN_DOMAIN_H
+
+#include "engine.h"
+#include "evidence.h"
+#include "resolver.h"
+
+struct domain;
+
+/* Called once, when the evidence is complete; the callee owns d from then on. */
+typedef void domain_done_fn(void *ctx, struct domain *d);
+
+/* Start checking name. done may be called before domain_start returns. */
+void domain_start(struct engine *e, struct resolver *r, const struct dname *name,
+    domain_done_fn *done, void *ctx);
+const struct evidence *domain_evidence(const struct domain *d);
+void domain_free(struct domain *d);
+
+#endif

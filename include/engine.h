@@ -1,0 +1,73 @@
+/* engine.h -- questions to DNS servers: pacing, the in-flight table, timers, retries, matching. */
+#ifndef GLUESCAN_ENGINE_H
+#define GLUESCAN_ENGINE_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "dname.h"
+#include "dnsmsg.h"
+
+#define ENGINE_MAX_SERVERS 16
+
+struct engine_config {
+	char ifname[IF_NAMESIZE];
+	uint32_t src;			/* host order */
+	uint16_t port_lo, port_hi;
+	double rate;			/* packets per second, all servers */
+	unsigned retries;		/* tries after the first */
+	unsigned timeout_ms;		/* per try */
+	uint16_t edns_size;
+	unsigned max_inflight;		/* at most 65536: the DNS ID carries the slot */
+};
+
+struct engine_stats {
+	uint64_t sent, send_errors, retries, timeouts;
+	uint64_t received, matched;
+	uint64_t drop_malformed;	/* not a DNS message we could parse */
+	uint64_t drop_unmatched;	/* ID and port name no slot in flight */
+	uint64_t drop_mismatch;		/* slot found, but server, name, type or class differ */
+	uint64_t capture_malformed, kernel_drops;
+};
+
+enum xkind { X_ANSWER, X_TIMEOUT };
+
+struct xreply {
+	enum xkind kind;
+	const struct dns_response *resp;	/* X_ANSWER: valid during the callback only */
+	struct addr server;
+	double rtt_ms;
+	bool final;				/* no try left: the return value is ignored */
+};
+
+/* Called for each answer and once on the final timeout. Return true when the
+ * question is settled; false asks for another try (on the next server). */
+typedef bool xreply_fn(void *ctx, const struct xreply *r);
+
+struct engine;
+
+struct engine *engine_new(const struct engine_config *cfg, char *err, size_t errlen,
+    bool *need_privilege);
+void engine_free(struct engine *e);
+
+/*
+ * Ask qname/qtype of the IPv4 servers given (others are ignored; with none
+ * the question times out at once). Try k goes to server (start + k) mod n,
+ * start chosen at random. fn is never called from inside engine_ask.
+ */
+void engine_ask(struct engine *e, const struct dname *qname, uint16_t qtype,
+    const struct addr *servers, size_t nservers, xreply_fn *fn, void *ctx);
+
+/* Send what the rate allows, wait up to max_wait_ms for answers, run timers. */
+void engine_step(struct engine *e, int max_wait_ms);
+bool engine_idle(const struct engine *e);
+uint64_t engine_last_send_ns(const struct engine *e);
+/* Settle every question, now and from now on, as a final timeout. */
+void engine_drain(struct engine *e);
+const struct engine_stats *engine_stats(struct engine *e);
+uint64_t engine_now_ns(void);
+
+#endif

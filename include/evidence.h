@@ -1,0 +1,89 @@
+/* evidence.h -- everything learnt about one domain: the input of the verdict and of the report. */
+#ifndef GLUESCAN_EVIDENCE_H
+#define GLUESCAN_EVIDENCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "dname.h"
+
+#define EV_MAX_NS 32
+#define EV_MAX_ADDRS 16
+#define EV_MAX_SERVERS 64
+
+enum parent_outcome {
+	PARENT_DELEGATED,
+	PARENT_NXDOMAIN,
+	PARENT_NOT_DELEGATED,
+	PARENT_ERROR,
+};
+
+/* What one nameserver address said to "D SOA". */
+enum probe {
+	PROBE_NOT_PROBED,	/* IPv6 while probing is IPv4 only: never lame */
+	PROBE_AUTHORITATIVE,
+	PROBE_TIMEOUT,
+	PROBE_REFUSED,
+	PROBE_SERVFAIL,
+	PROBE_NOT_AUTHORITATIVE,	/* AA=0, a referral, or no SOA of D */
+	PROBE_NXDOMAIN,
+	PROBE_OTHER_RCODE,
+};
+
+struct ev_server {
+	struct addr addr;
+	enum probe result;
+	uint16_t rcode;		/* PROBE_OTHER_RCODE */
+	double rtt_ms;
+};
+
+struct ev_ns {
+	struct dname name;
+	bool in_domain;
+	struct addr glue[EV_MAX_ADDRS];
+	uint8_t nglue;
+	/* Out-of-domain names: what gluescan's own resolution found. */
+	bool resolved;
+	bool dangling;
+	const char *unresolved_reason;	/* static string */
+	struct addr addrs[EV_MAX_ADDRS];
+	uint8_t naddrs;
+};
+
+/* One authoritative server's answer for "n A" or "n AAAA". */
+enum child_kind { CHILD_ADDRS, CHILD_NXDOMAIN, CHILD_NODATA };
+
+struct ev_child {
+	uint8_t ns, server;	/* indices into evidence.ns / evidence.servers */
+	uint16_t qtype;
+	enum child_kind kind;
+	uint8_t naddrs;
+	struct addr addrs[EV_MAX_ADDRS];
+};
+
+struct evidence {
+	struct dname domain;
+	enum parent_outcome parent;
+	const char *parent_reason;	/* PARENT_ERROR: static string */
+	struct dname parent_zone;
+	bool have_parent_server;
+	struct addr parent_server;
+	double parent_rtt_ms;
+	struct ev_ns ns[EV_MAX_NS];
+	uint8_t nns;
+	struct ev_server servers[EV_MAX_SERVERS];
+	uint8_t nservers;
+	struct ev_child *child;		/* grows with reallocarray */
+	size_t nchild, child_cap;
+};
+
+/* Index of the server with this address, or -1. */
+int evidence_server(const struct evidence *ev, const struct addr *a);
+/* Add the server unless present; -1 when the table is full. */
+int evidence_add_server(struct evidence *ev, const struct addr *a);
+struct ev_child *evidence_add_child(struct evidence *ev);
+void evidence_free(struct evidence *ev);
+
+#endif

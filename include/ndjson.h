@@ -1,0 +1,14 @@
+/* ndjson.h -- one JSON object per line: a domain's verdict and evidence, or an invalid input line. */
+#ifndef GLUESCAN_NDJSON_H
+#define GLUESCAN_NDJSON_H
+
+#include <stdio.h>
+
+#include "evidence.h"
+#include "verdict.h"
+
+void ndjson_domain(FILE *out, const struct evidence *ev, const struct verdict *v);
+/* raw is the input line as read (any bytes); why says what is wrong with it. */
+void ndjson_invalid(FILE *out, const char *raw, size_t len, const char *why);
+
+#endif

@@ -1,0 +1,68 @@
+/* resolver.h -- iterative walks from known zones, with the zone-cut and host-address caches. */
+#ifndef GLUESCAN_RESOLVER_H
+#define GLUESCAN_RESOLVER_H
+
+#include <stdbool.h>
+
+#include "addr.h"
+#include "dname.h"
+#include "dnsmsg.h"
+#include "engine.h"
+#include "hints.h"
+
+#define HOST_MAX_ADDRS 16
+
+struct resolver;
+
+enum walk_outcome {
+	WALK_REFERRAL,	/* find_cut: a referral whose owner is the name asked */
+	WALK_ANSWER,	/* authoritative answer with records for the name */
+	WALK_NXDOMAIN,
+	WALK_NODATA,	/* authoritative, no record of that type */
+	WALK_ERROR,
+};
+
+struct walk_result {
+	enum walk_outcome outcome;
+	const struct dns_response *resp;	/* valid during the callback; NULL on WALK_ERROR */
+	struct dname zone;			/* the zone whose server gave it */
+	bool have_server;
+	struct addr server;
+	double rtt_ms;
+	const char *reason;	/* WALK_ERROR: timeout, refused, servfail, no_servers, too_deep, loop, not_authoritative */
+};
+
+typedef void walk_fn(void *ctx, const struct walk_result *r);
+
+enum host_outcome { HOST_RESOLVED, HOST_NXDOMAIN, HOST_NO_ADDRESS, HOST_ERROR };
+
+struct host_result {
+	enum host_outcome outcome;
+	bool dangling;		/* NXDOMAIN two or more labels above the name: its domain is unregistered */
+	const char *reason;
+	const struct addr *v4, *v6;
+	size_t n4, n6;
+};
+
+typedef void host_fn(void *ctx, const struct host_result *r);
+
+struct resolver *resolver_new(struct engine *e);
+void resolver_free(struct resolver *r);
+/* Seed the zone-cut cache; returns how many zones it learnt. */
+size_t resolver_add_hints(struct resolver *r, const struct hints *h);
+
+/*
+ * Ask qname/qtype starting at the deepest known zone above it, following
+ * referrals (and caching the zones they reveal). With find_cut the walk
+ * starts strictly above qname and ends at the referral for qname itself.
+ * fn may be called before resolver_walk returns.
+ */
+void resolver_walk(struct resolver *r, const struct dname *qname, uint16_t qtype,
+    bool find_cut, walk_fn *fn, void *ctx);
+/* Addresses of a host name, cached for the whole scan. fn may be called at once. */
+void resolver_host(struct resolver *r, const struct dname *name, host_fn *fn, void *ctx);
+/* Fail everything that waits on a zone or host still being resolved (used
+ * when the scan is drained: they can no longer complete). */
+void resolver_abort(struct resolver *r);
+
+#endif

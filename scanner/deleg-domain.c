@@ -1,0 +1,347 @@
+/* deleg-domain.c -- what to ask next for a domain; each step starts when the previous one is complete. */
+#include <err.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dnsmsg.h"
+#include "domain.h"
+
+struct domain {
+	struct evidence ev;
+	struct engine *engine;
+	struct resolver *resolver;
+	int pending;		/* questions out in the current step */
+	void (*next)(struct domain *);	/* the step to run when pending reaches 0 */
+	domain_done_fn *done;
+	void *ctx;
+};
+
+/* One outstanding question of a domain, naming the NS / server it is about. */
+struct op {
+	struct domain *d;
+	uint8_t ns, server;
+	uint16_t qtype;
+};
+
+static void on_host(void *ctx, const struct host_result *h);
+static void probe_servers(struct domain *d);
+static void compare_glue(struct domain *d);
+static void finish(struct domain *d);
+
+static struct op *
+op_new(struct domain *d, uint8_t ns, uint8_t server, uint16_t qtype)
+{
+	struct op *op = malloc(sizeof(*op));
+
+	if (op == NULL)
+		err(1, "out of memory");
+	op->d = d;
+	op->ns = ns;
+	op->server = server;
+	op->qtype = qtype;
+	d->pending++;
+	return op;
+}
+
+/* Every step holds one count of its own while it starts questions, so an
+ * answer that comes back at once cannot end the step before it has begun. */
+static void
+step_begin(struct domain *d, void (*next)(struct domain *))
+{
+	d->pending = 1;
+	d->next = next;
+}
+
+static void
+op_done(struct domain *d)
+{
+	if (--d->pending == 0)
+		d->next(d);
+}
+
+static int
+ns_index(const struct evidence *ev, const struct dname *name)
+{
+	for (int i = 0; i < ev->nns; i++)
+		if (dname_equal(&ev->ns[i].name, name))
+			return i;
+	return -1;
+}
+
+/* NS set and glue of the delegation, from the section that carries the NS records. */
+static void
+read_delegation(struct domain *d, const struct dns_response *resp, uint8_t section)
+{
+	struct evidence *ev = &d->ev;
+
+	for (size_t i = 0; i < resp->nrr; i++) {
+		const struct dns_rr *rr = &resp->rr[i];
+		struct ev_ns *ns;
+
+		if (rr->section != section || rr->type != DNS_TYPE_NS ||
+		    !dname_equal(&rr->owner, &ev->domain) || ev->nns >= EV_MAX_NS ||
+		    ns_index(ev, &rr->rd.target) >= 0)
+			continue;
+		ns = &ev->ns[ev->nns++];
+		memset(ns, 0, sizeof(*ns));
+		ns->name = rr->rd.target;
+		ns->in_domain = dname_is_under(&ns->name, &ev->domain);
+	}
+	for (size_t i = 0; i < resp->nrr; i++) {
+		const struct dns_rr *rr = &resp->rr[i];
+		int k;
+		size_t n;
+
+		if (rr->section != DNS_ADDITIONAL ||
+		    (rr->type != DNS_TYPE_A && rr->type != DNS_TYPE_AAAA) ||
+		    (k = ns_index(ev, &rr->owner)) < 0 || !ev->ns[k].in_domain)
+			continue;
+		n = ev->ns[k].nglue;
+		(void)addr_set_add(ev->ns[k].glue, &n, EV_MAX_ADDRS, &rr->rd.addr);
+		ev->ns[k].nglue = (uint8_t)n;
+	}
+}
+
+static bool
+answer_has_ns(const struct evidence *ev, const struct dns_response *resp)
+{
+	for (size_t i = 0; i < resp->nrr; i++)
+		if (resp->rr[i].section == DNS_ANSWER && resp->rr[i].type == DNS_TYPE_NS &&
+		    dname_equal(&resp->rr[i].owner, &ev->domain))
+			return true;
+	return false;
+}
+
+static void
+on_parent(void *ctx, const struct walk_result *w)
+{
+	struct domain *d = ctx;
+	struct evidence *ev = &d->ev;
+
+	ev->parent_zone = w->zone;
+	ev->have_parent_server = w->have_server;
+	ev->parent_server = w->server;
+	ev->parent_rtt_ms = w->rtt_ms;
+	switch (w->outcome) {
+	case WALK_REFERRAL:
+		ev->parent = PARENT_DELEGATED;
+		read_delegation(d, w->resp, DNS_AUTHORITY);
+		break;
+	case WALK_ANSWER:
+		/* The parent's server also serves the child and answered from it. */
+		if (answer_has_ns(ev, w->resp)) {
+			ev->parent = PARENT_DELEGATED;
+			read_delegation(d, w->resp, DNS_ANSWER);
+		} else {
+			ev->parent = PARENT_NOT_DELEGATED;
+		}
+		break;
+	case WALK_NODATA:
+		ev->parent = PARENT_NOT_DELEGATED;
+		break;
+	case WALK_NXDOMAIN:
+		ev->parent = PARENT_NXDOMAIN;
+		break;
+	case WALK_ERROR:
+		ev->parent = PARENT_ERROR;
+		ev->parent_reason = w->reason;
+		break;
+	}
+	if (ev->parent != PARENT_DELEGATED || ev->nns == 0) {
+		if (ev->parent == PARENT_DELEGATED)
+			ev->parent = PARENT_NOT_DELEGATED;
+		finish(d);
+		return;
+	}
+	step_begin(d, probe_servers);
+	for (uint8_t i = 0; i < ev->nns; i++)
+		if (!ev->ns[i].in_domain)
+			resolver_host(d->resolver, &ev->ns[i].name, on_host, op_new(d, i, 0, 0));
+	op_done(d);
+}
+
+static void
+on_host(void *ctx, const struct host_result *h)
+{
+	struct op *op = ctx;
+	struct domain *d = op->d;
+	struct ev_ns *ns = &d->ev.ns[op->ns];
+	size_t n = 0;
+
+	free(op);
+	ns->resolved = h->outcome == HOST_RESOLVED;
+	ns->dangling = h->dangling;
+	ns->unresolved_reason = h->reason;
+	for (size_t i = 0; i < h->n4; i++)
+		(void)addr_set_add(ns->addrs, &n, EV_MAX_ADDRS, &h->v4[i]);
+	for (size_t i = 0; i < h->n6; i++)
+		(void)addr_set_add(ns->addrs, &n, EV_MAX_ADDRS, &h->v6[i]);
+	ns->naddrs = (uint8_t)n;
+	op_done(d);
+}
+
+static enum probe
+classify_probe(const struct dname *domain, const struct dns_response *r)
+{
+	switch (r->rcode) {
+	case DNS_RCODE_NOERROR:
+		break;
+	case DNS_RCODE_REFUSED:
+		return PROBE_REFUSED;
+	case DNS_RCODE_SERVFAIL:
+		return PROBE_SERVFAIL;
+	case DNS_RCODE_NXDOMAIN:
+		return PROBE_NXDOMAIN;
+	default:
+		return PROBE_OTHER_RCODE;
+	}
+	if (!r->aa)
+		return PROBE_NOT_AUTHORITATIVE;
+	for (size_t i = 0; i < r->nrr; i++)
+		if (r->rr[i].section == DNS_ANSWER && r->rr[i].type == DNS_TYPE_SOA &&
+		    dname_equal(&r->rr[i].owner, domain))
+			return PROBE_AUTHORITATIVE;
+	return PROBE_NOT_AUTHORITATIVE;
+}
+
+static bool
+on_probe(void *ctx, const struct xreply *x)
+{
+	struct op *op = ctx;
+	struct domain *d = op->d;
+	struct ev_server *s = &d->ev.servers[op->server];
+
+	if (x->kind == X_TIMEOUT) {
+		s->result = PROBE_TIMEOUT;
+	} else {
+		s->result = classify_probe(&d->ev.domain, x->resp);
+		s->rcode = x->resp->rcode;
+		s->rtt_ms = x->rtt_ms;
+	}
+	free(op);
+	op_done(d);
+	return true;
+}
+
+/* Step 4: every IPv4 address of every NS name gets "D SOA". */
+static void
+probe_servers(struct domain *d)
+{
+	struct evidence *ev = &d->ev;
+
+	for (uint8_t i = 0; i < ev->nns; i++) {
+		const struct ev_ns *ns = &ev->ns[i];
+		const struct addr *list = ns->in_domain ? ns->glue : ns->addrs;
+		uint8_t n = ns->in_domain ? ns->nglue : ns->naddrs;
+
+		for (uint8_t k = 0; k < n; k++)
+			(void)evidence_add_server(ev, &list[k]);
+	}
+	step_begin(d, compare_glue);
+	for (uint8_t s = 0; s < ev->nservers; s++) {
+		if (ev->servers[s].addr.family != AF_INET)
+			continue;
+		engine_ask(d->engine, &ev->domain, DNS_TYPE_SOA, &ev->servers[s].addr, 1,
+		    on_probe, op_new(d, 0, s, 0));
+	}
+	op_done(d);
+}
+
+static bool
+on_child(void *ctx, const struct xreply *x)
+{
+	struct op *op = ctx;
+	struct domain *d = op->d;
+	const struct dns_response *r = x->resp;
+	const struct dname *name = &d->ev.ns[op->ns].name;
+
+	/* Only an authoritative answer is evidence; anything else says nothing of the data. */
+	if (x->kind == X_ANSWER && r->aa &&
+	    (r->rcode == DNS_RCODE_NOERROR || r->rcode == DNS_RCODE_NXDOMAIN)) {
+		struct ev_child *c = evidence_add_child(&d->ev);
+		size_t n = 0;
+
+		c->ns = op->ns;
+		c->server = op->server;
+		c->qtype = op->qtype;
+		for (size_t i = 0; i < r->nrr; i++)
+			if (r->rr[i].section == DNS_ANSWER && r->rr[i].type == op->qtype &&
+			    dname_equal(&r->rr[i].owner, name))
+				(void)addr_set_add(c->addrs, &n, EV_MAX_ADDRS, &r->rr[i].rd.addr);
+		c->naddrs = (uint8_t)n;
+		c->kind = r->rcode == DNS_RCODE_NXDOMAIN ? CHILD_NXDOMAIN :
+		    n > 0 ? CHILD_ADDRS : CHILD_NODATA;
+	}
+	free(op);
+	op_done(d);
+	return true;
+}
+
+static bool
+has_family(const struct ev_ns *ns, int family)
+{
+	for (uint8_t k = 0; k < ns->nglue; k++)
+		if (ns->glue[k].family == family)
+			return true;
+	return false;
+}
+
+/* Step 5: every authoritative server is asked for every glued in-domain name. */
+static void
+compare_glue(struct domain *d)
+{
+	struct evidence *ev = &d->ev;
+
+	step_begin(d, finish);
+	for (uint8_t i = 0; i < ev->nns; i++) {
+		const struct ev_ns *ns = &ev->ns[i];
+
+		if (!ns->in_domain || ns->nglue == 0)
+			continue;
+		for (uint8_t s = 0; s < ev->nservers; s++) {
+			if (ev->servers[s].result != PROBE_AUTHORITATIVE)
+				continue;
+			engine_ask(d->engine, &ns->name, DNS_TYPE_A, &ev->servers[s].addr, 1,
+			    on_child, op_new(d, i, s, DNS_TYPE_A));
+			if (has_family(ns, AF_INET6))
+				engine_ask(d->engine, &ns->name, DNS_TYPE_AAAA, &ev->servers[s].addr, 1,
+				    on_child, op_new(d, i, s, DNS_TYPE_AAAA));
+		}
+	}
+	op_done(d);
+}
+
+static void
+finish(struct domain *d)
+{
+	d->done(d->ctx, d);
+}
+
+void
+domain_start(struct engine *e, struct resolver *r, const struct dname *name,
+    domain_done_fn *done, void *ctx)
+{
+	struct domain *d = calloc(1, sizeof(*d));
+
+	if (d == NULL)
+		err(1, "out of memory");
+	d->ev.domain = *name;
+	d->engine = e;
+	d->resolver = r;
+	d->done = done;
+	d->ctx = ctx;
+	resolver_walk(r, name, DNS_TYPE_NS, true, on_parent, d);
+}
+
+const struct evidence *
+domain_evidence(const struct domain *d)
+{
+	return &d->ev;
+}
+
+void
+domain_free(struct domain *d)
+{
+	evidence_free(&d->ev);
+	free(d);
+}

@@ -1,0 +1,53 @@
+/* deleg-evidence.c -- small helpers over the evidence tables. */
+#include <err.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evidence.h"
+
+int
+evidence_server(const struct evidence *ev, const struct addr *a)
+{
+	for (int i = 0; i < ev->nservers; i++)
+		if (addr_equal(&ev->servers[i].addr, a))
+			return i;
+	return -1;
+}
+
+int
+evidence_add_server(struct evidence *ev, const struct addr *a)
+{
+	int i = evidence_server(ev, a);
+
+	if (i >= 0)
+		return i;
+	if (ev->nservers >= EV_MAX_SERVERS)
+		return -1;
+	memset(&ev->servers[ev->nservers], 0, sizeof(ev->servers[0]));
+	ev->servers[ev->nservers].addr = *a;
+	return ev->nservers++;
+}
+
+struct ev_child *
+evidence_add_child(struct evidence *ev)
+{
+	if (ev->nchild == ev->child_cap) {
+		size_t cap = ev->child_cap ? ev->child_cap * 2 : 8;
+		struct ev_child *v = reallocarray(ev->child, cap, sizeof(*v));
+
+		if (v == NULL)
+			err(1, "out of memory");
+		ev->child = v;
+		ev->child_cap = cap;
+	}
+	memset(&ev->child[ev->nchild], 0, sizeof(ev->child[0]));
+	return &ev->child[ev->nchild++];
+}
+
+void
+evidence_free(struct evidence *ev)
+{
+	free(ev->child);
+	ev->child = NULL;
+	ev->nchild = ev->child_cap = 0;
+}

@@ -1,0 +1,389 @@
+/* engine-exchange.c -- the in-flight table: every question from queue to answer or final timeout. */
+#include <err.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+#include <time.h>
+
+#include "capture.h"
+#include "cookie.h"
+#include "engine.h"
+#include "portblock.h"
+#include "rawsend.h"
+#include "throttle.h"
+
+#define SEND_BATCH 256
+
+enum xstate { XS_QUEUED, XS_INFLIGHT, XS_DONE };
+
+struct exchange {
+	TAILQ_ENTRY(exchange) link;	/* send queue, timer list or done list */
+	enum xstate state;
+	struct dname qname;
+	uint16_t qtype;
+	uint8_t sent_name[DNAME_WIRE_MAX];	/* qname with the case it was sent in */
+	struct addr servers[ENGINE_MAX_SERVERS];
+	uint8_t nservers, start, tries;
+	uint32_t slot;
+	uint16_t port, id;
+	uint32_t server;		/* IPv4 of the current try, host order */
+	uint64_t sent_ns, deadline_ns;
+	xreply_fn *fn;
+	void *ctx;
+};
+
+TAILQ_HEAD(xlist, exchange);
+
+struct engine {
+	struct engine_config cfg;
+	struct rawsend *tx;
+	struct capture *rx;
+	struct portblock ports;
+	struct cookie_key key;
+	struct throttle throttle;
+	struct exchange **slots;
+	uint32_t *free_slots;
+	size_t nfree;
+	struct xlist queue, timers, done;
+	size_t nqueued, ninflight, ndone;
+	bool draining;
+	uint64_t last_send_ns;
+	struct dns_response resp;	/* parse buffer: one answer at a time */
+	struct engine_stats stats;
+};
+
+uint64_t
+engine_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+struct engine *
+engine_new(const struct engine_config *cfg, char *err, size_t errlen, bool *need_privilege)
+{
+	struct engine *e = calloc(1, sizeof(*e));
+
+	*need_privilege = false;
+	if (e == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	e->cfg = *cfg;
+	if (e->cfg.max_inflight == 0 || e->cfg.max_inflight > 65536)
+		e->cfg.max_inflight = 65536;
+	TAILQ_INIT(&e->queue);
+	TAILQ_INIT(&e->timers);
+	TAILQ_INIT(&e->done);
+	cookie_key_random(&e->key);
+	throttle_init(&e->throttle, cfg->rate, engine_now_ns());
+	e->slots = calloc(e->cfg.max_inflight, sizeof(*e->slots));
+	e->free_slots = calloc(e->cfg.max_inflight, sizeof(*e->free_slots));
+	if (e->slots == NULL || e->free_slots == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	for (uint32_t i = 0; i < e->cfg.max_inflight; i++)
+		e->free_slots[e->nfree++] = e->cfg.max_inflight - 1 - i;
+	if ((e->tx = rawsend_open(cfg->ifname, cfg->src, err, errlen, need_privilege)) == NULL)
+		goto fail;
+	if (!portblock_hold(&e->ports, cfg->src, cfg->port_lo, cfg->port_hi, err, errlen))
+		goto fail;
+	if ((e->rx = capture_open(cfg->ifname, cfg->src, cfg->port_lo, cfg->port_hi, err, errlen)) == NULL) {
+		*need_privilege = strstr(err, "ermission") != NULL || strstr(err, "not permitted") != NULL;
+		goto fail;
+	}
+	return e;
+fail:
+	engine_free(e);
+	return NULL;
+}
+
+static void
+free_list(struct xlist *l)
+{
+	struct exchange *x;
+
+	while ((x = TAILQ_FIRST(l)) != NULL) {
+		TAILQ_REMOVE(l, x, link);
+		free(x);
+	}
+}
+
+void
+engine_free(struct engine *e)
+{
+	if (e == NULL)
+		return;
+	free_list(&e->queue);
+	free_list(&e->timers);
+	free_list(&e->done);
+	rawsend_close(e->tx);
+	capture_close(e->rx);
+	portblock_release(&e->ports);
+	free(e->slots);
+	free(e->free_slots);
+	free(e);
+}
+
+static void
+settle_as_timeout(struct engine *e, struct exchange *x)
+{
+	x->state = XS_DONE;
+	TAILQ_INSERT_TAIL(&e->done, x, link);
+	e->ndone++;
+}
+
+void
+engine_ask(struct engine *e, const struct dname *qname, uint16_t qtype,
+    const struct addr *servers, size_t nservers, xreply_fn *fn, void *ctx)
+{
+	struct exchange *x = calloc(1, sizeof(*x));
+
+	if (x == NULL)
+		err(1, "out of memory");
+	x->qname = *qname;
+	x->qtype = qtype;
+	x->fn = fn;
+	x->ctx = ctx;
+	for (size_t i = 0; i < nservers && x->nservers < ENGINE_MAX_SERVERS; i++)
+		if (servers[i].family == AF_INET)
+			x->servers[x->nservers++] = servers[i];
+	if (x->nservers == 0 || e->draining) {
+		settle_as_timeout(e, x);
+		return;
+	}
+	x->start = (uint8_t)arc4random_uniform(x->nservers);
+	x->state = XS_QUEUED;
+	TAILQ_INSERT_TAIL(&e->queue, x, link);
+	e->nqueued++;
+}
+
+static void
+send_one(struct engine *e, struct exchange *x, uint64_t now)
+{
+	uint8_t pkt[DNS_QUERY_MAX];
+	size_t len;
+
+	x->slot = e->free_slots[--e->nfree];
+	e->slots[x->slot] = x;
+	x->server = addr_v4(&x->servers[(x->start + x->tries) % x->nservers]);
+	x->port = portblock_pick(&e->ports);
+	x->id = (uint16_t)(x->slot ^ cookie_mask(&e->key, x->server, x->port));
+	dname_mix_case(&x->qname, x->sent_name, (uint64_t)arc4random() << 32 | arc4random());
+	len = dnsmsg_build_query(pkt, sizeof(pkt), x->id, x->sent_name, x->qname.len,
+	    x->qtype, e->cfg.edns_size);
+	if (!rawsend_udp(e->tx, x->server, x->port, 53, pkt, len))
+		e->stats.send_errors++;
+	e->stats.sent++;
+	if (x->tries > 0)
+		e->stats.retries++;
+	x->tries++;
+	x->sent_ns = now;
+	x->deadline_ns = now + (uint64_t)e->cfg.timeout_ms * 1000000u;
+	x->state = XS_INFLIGHT;
+	TAILQ_INSERT_TAIL(&e->timers, x, link);	/* one timeout for all: FIFO is ordered */
+	e->ninflight++;
+	e->last_send_ns = now;
+}
+
+static void
+send_queued(struct engine *e, uint64_t now)
+{
+	unsigned want = (unsigned)(e->nqueued < e->nfree ? e->nqueued : e->nfree);
+	unsigned n;
+
+	if (want > SEND_BATCH)
+		want = SEND_BATCH;
+	n = throttle_take(&e->throttle, now, want);
+	for (unsigned i = 0; i < n; i++) {
+		struct exchange *x = TAILQ_FIRST(&e->queue);
+
+		TAILQ_REMOVE(&e->queue, x, link);
+		e->nqueued--;
+		send_one(e, x, now);
+	}
+}
+
+static void
+leave_flight(struct engine *e, struct exchange *x)
+{
+	TAILQ_REMOVE(&e->timers, x, link);
+	e->ninflight--;
+	e->slots[x->slot] = NULL;
+	e->free_slots[e->nfree++] = x->slot;
+}
+
+static bool
+tries_left(const struct engine *e, const struct exchange *x)
+{
+	return !e->draining && x->tries < 1 + e->cfg.retries;
+}
+
+static void
+requeue(struct engine *e, struct exchange *x)
+{
+	x->state = XS_QUEUED;
+	TAILQ_INSERT_TAIL(&e->queue, x, link);
+	e->nqueued++;
+}
+
+static void
+deliver_timeout(struct exchange *x)
+{
+	struct xreply r;
+
+	memset(&r, 0, sizeof(r));
+	r.kind = X_TIMEOUT;
+	r.final = true;
+	if (x->nservers > 0)
+		r.server = x->servers[(x->start + x->tries + x->nservers - 1) % x->nservers];
+	x->fn(x->ctx, &r);
+	free(x);
+}
+
+static void
+expire(struct engine *e, uint64_t now)
+{
+	struct exchange *x;
+
+	while ((x = TAILQ_FIRST(&e->timers)) != NULL && (x->deadline_ns <= now || e->draining)) {
+		leave_flight(e, x);
+		e->stats.timeouts++;
+		if (tries_left(e, x))
+			requeue(e, x);
+		else
+			deliver_timeout(x);
+	}
+}
+
+static void
+settle_done(struct engine *e)
+{
+	struct exchange *x;
+
+	while ((x = TAILQ_FIRST(&e->done)) != NULL) {
+		TAILQ_REMOVE(&e->done, x, link);
+		e->ndone--;
+		deliver_timeout(x);
+	}
+}
+
+static bool
+answer_matches(const struct exchange *x, const struct udp_packet *p, const struct dns_response *r)
+{
+	return x->server == p->src && x->port == p->dport && x->id == r->id && r->qr &&
+	    r->qname_len == x->qname.len && memcmp(r->qname, x->sent_name, r->qname_len) == 0 &&
+	    r->qtype == x->qtype && r->qclass == DNS_CLASS_IN;
+}
+
+static void
+on_packet(void *ctx, const struct udp_packet *p)
+{
+	struct engine *e = ctx;
+	struct exchange *x;
+	struct xreply r;
+	uint32_t slot;
+
+	e->stats.received++;
+	if (dnsmsg_parse(p->payload, p->len, &e->resp) != DNS_OK) {
+		e->stats.drop_malformed++;
+		return;
+	}
+	slot = e->resp.id ^ cookie_mask(&e->key, p->src, p->dport);
+	if (slot >= e->cfg.max_inflight || (x = e->slots[slot]) == NULL) {
+		e->stats.drop_unmatched++;
+		return;
+	}
+	if (!answer_matches(x, p, &e->resp)) {
+		e->stats.drop_mismatch++;
+		return;
+	}
+	e->stats.matched++;
+	leave_flight(e, x);
+	memset(&r, 0, sizeof(r));
+	r.kind = X_ANSWER;
+	r.resp = &e->resp;
+	addr_from_v4(&r.server, (uint8_t[4]){ (uint8_t)(p->src >> 24), (uint8_t)(p->src >> 16),
+	    (uint8_t)(p->src >> 8), (uint8_t)p->src });
+	r.rtt_ms = (double)(engine_now_ns() - x->sent_ns) / 1e6;
+	r.final = !tries_left(e, x);
+	if (!x->fn(x->ctx, &r) && !r.final)
+		requeue(e, x);
+	else
+		free(x);
+}
+
+static int
+poll_timeout_ms(struct engine *e, uint64_t now, int max_wait_ms)
+{
+	uint64_t wait_ns = (uint64_t)max_wait_ms * 1000000u;
+	struct exchange *first = TAILQ_FIRST(&e->timers);
+
+	if (e->ndone > 0)
+		return 0;
+	if (first != NULL)
+		wait_ns = first->deadline_ns <= now ? 0 :
+		    (first->deadline_ns - now < wait_ns ? first->deadline_ns - now : wait_ns);
+	if (e->nqueued > 0 && e->nfree > 0) {
+		uint64_t t = throttle_wait_ns(&e->throttle, now);
+
+		if (t < wait_ns)
+			wait_ns = t;
+	}
+	return (int)((wait_ns + 999999) / 1000000);
+}
+
+void
+engine_step(struct engine *e, int max_wait_ms)
+{
+	uint64_t now = engine_now_ns();
+	struct pollfd pfd = { capture_fd(e->rx), POLLIN, 0 };
+
+	expire(e, now);
+	settle_done(e);
+	send_queued(e, now);
+	(void)poll(&pfd, 1, poll_timeout_ms(e, now, max_wait_ms));
+	/* Read even when poll saw nothing: the capture ring can hold packets
+	 * that arrived between the last read and the poll. */
+	capture_dispatch(e->rx, on_packet, e);
+	expire(e, engine_now_ns());
+	settle_done(e);
+	e->stats.capture_malformed = capture_malformed(e->rx);
+}
+
+bool
+engine_idle(const struct engine *e)
+{
+	return e->nqueued == 0 && e->ninflight == 0 && e->ndone == 0;
+}
+
+uint64_t
+engine_last_send_ns(const struct engine *e)
+{
+	return e->last_send_ns;
+}
+
+void
+engine_drain(struct engine *e)
+{
+	struct exchange *x;
+
+	e->draining = true;
+	while ((x = TAILQ_FIRST(&e->queue)) != NULL) {
+		TAILQ_REMOVE(&e->queue, x, link);
+		e->nqueued--;
+		settle_as_timeout(e, x);
+	}
+	expire(e, engine_now_ns());
+}
+
+const struct engine_stats *
+engine_stats(struct engine *e)
+{
+	e->stats.kernel_drops = capture_kernel_drops(e->rx);
+	return &e->stats;
+}

@@ -1,0 +1,61 @@
+/* engine-resolver.c -- the resolver's public face: walks and host look-ups from an empty chain. */
+#include <err.h>
+#include <stdlib.h>
+
+#include "resolver-impl.h"
+
+struct resolver *
+resolver_new(struct engine *e)
+{
+	struct resolver *r = calloc(1, sizeof(*r));
+
+	if (r == NULL)
+		err(1, "out of memory");
+	r->engine = e;
+	RB_INIT(&r->zones);
+	RB_INIT(&r->hosts);
+	return r;
+}
+
+void
+resolver_free(struct resolver *r)
+{
+	struct zone *z, *zn;
+	struct host *h, *hn;
+
+	if (r == NULL)
+		return;
+	RB_FOREACH_SAFE(z, zone_tree, &r->zones, zn) {
+		RB_REMOVE(zone_tree, &r->zones, z);
+		free(z);
+	}
+	RB_FOREACH_SAFE(h, host_tree, &r->hosts, hn) {
+		RB_REMOVE(host_tree, &r->hosts, h);
+		free(h);
+	}
+	free(r);
+}
+
+void
+resolver_walk(struct resolver *r, const struct dname *qname, uint16_t qtype,
+    bool find_cut, walk_fn *fn, void *ctx)
+{
+	static const struct chain empty;
+
+	walk_chained(r, qname, qtype, find_cut, &empty, fn, ctx);
+}
+
+void
+resolver_host(struct resolver *r, const struct dname *name, host_fn *fn, void *ctx)
+{
+	static const struct chain empty;
+
+	host_chained(r, name, &empty, fn, ctx);
+}
+
+void
+resolver_abort(struct resolver *r)
+{
+	zone_abort_all(r);
+	host_abort_all(r);
+}

@@ -1,0 +1,182 @@
+/* engine-walk.c -- iterative resolution: ask the deepest known zone, follow referrals down. */
+#include <err.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "resolver-impl.h"
+
+struct walk {
+	struct resolver *r;
+	struct dname qname;
+	uint16_t qtype;
+	bool find_cut;
+	struct chain chain;
+	struct zone *zone;
+	int referrals;
+	const char *last_error;
+	walk_fn *fn;
+	void *ctx;
+};
+
+static void walk_at(struct walk *w, struct zone *z);
+
+static void
+finish(struct walk *w, enum walk_outcome outcome, const struct xreply *x, const char *reason)
+{
+	struct walk_result res;
+
+	memset(&res, 0, sizeof(res));
+	res.outcome = outcome;
+	res.reason = reason;
+	if (w->zone != NULL)
+		res.zone = w->zone->name;
+	if (x != NULL) {
+		res.resp = x->kind == X_ANSWER ? x->resp : NULL;
+		res.have_server = true;
+		res.server = x->server;
+		res.rtt_ms = x->rtt_ms;
+	}
+	w->fn(w->ctx, &res);
+	free(w);
+}
+
+static const char *
+rcode_reason(uint16_t rcode)
+{
+	switch (rcode) {
+	case DNS_RCODE_SERVFAIL: return "servfail";
+	case DNS_RCODE_REFUSED: return "refused";
+	case DNS_RCODE_FORMERR: return "formerr";
+	case DNS_RCODE_NOTIMP: return "notimp";
+	default: return "bad_rcode";
+	}
+}
+
+static bool
+has_answer(const struct walk *w, const struct dns_response *resp)
+{
+	for (size_t i = 0; i < resp->nrr; i++) {
+		const struct dns_rr *rr = &resp->rr[i];
+
+		if (rr->section == DNS_ANSWER && dname_equal(&rr->owner, &w->qname) &&
+		    (rr->type == w->qtype || rr->type == DNS_TYPE_CNAME))
+			return true;
+	}
+	return false;
+}
+
+/* The owner of the NS records in the authority section, if they form a
+ * downward referral: strictly below the zone asked, and above (or at) qname. */
+static const struct dname *
+referral_owner(const struct walk *w, const struct dns_response *resp)
+{
+	for (size_t i = 0; i < resp->nrr; i++) {
+		const struct dns_rr *rr = &resp->rr[i];
+
+		if (rr->section != DNS_AUTHORITY || rr->type != DNS_TYPE_NS)
+			continue;
+		if (dname_equal(&rr->owner, &w->zone->name) ||
+		    !dname_is_under(&rr->owner, &w->zone->name) ||
+		    !dname_is_under(&w->qname, &rr->owner))
+			return NULL;
+		return &rr->owner;
+	}
+	return NULL;
+}
+
+/* A bad answer from one server: try the next, or give up with what we saw. */
+static bool
+try_next(struct walk *w, const struct xreply *x, const char *reason)
+{
+	w->last_error = reason;
+	if (!x->final)
+		return false;
+	finish(w, WALK_ERROR, x, reason);
+	return true;
+}
+
+static bool
+on_reply(void *ctx, const struct xreply *x)
+{
+	struct walk *w = ctx;
+	const struct dns_response *resp = x->resp;
+	const struct dname *owner;
+
+	if (x->kind == X_TIMEOUT) {
+		finish(w, WALK_ERROR, x, w->last_error ? w->last_error : "timeout");
+		return true;
+	}
+	if (resp->rcode == DNS_RCODE_NXDOMAIN) {
+		finish(w, WALK_NXDOMAIN, x, NULL);
+		return true;
+	}
+	if (resp->rcode != DNS_RCODE_NOERROR)
+		return try_next(w, x, rcode_reason(resp->rcode));
+	if (resp->aa && has_answer(w, resp)) {
+		finish(w, WALK_ANSWER, x, NULL);
+		return true;
+	}
+	if ((owner = referral_owner(w, resp)) != NULL) {
+		struct zone *next;
+
+		if (w->find_cut && dname_equal(owner, &w->qname)) {
+			finish(w, WALK_REFERRAL, x, NULL);
+			return true;
+		}
+		if (++w->referrals > WALK_MAX_REFERRALS) {
+			finish(w, WALK_ERROR, x, "too_deep");
+			return true;
+		}
+		next = zone_learn(w->r, owner, resp, &w->zone->name);
+		walk_at(w, next);
+		return true;
+	}
+	if (resp->aa) {
+		finish(w, WALK_NODATA, x, NULL);
+		return true;
+	}
+	return try_next(w, x, "not_authoritative");
+}
+
+static void
+on_zone_ready(void *ctx)
+{
+	struct walk *w = ctx;
+
+	if (w->zone->state != ZONE_READY) {
+		finish(w, WALK_ERROR, NULL, "no_servers");
+		return;
+	}
+	engine_ask(w->r->engine, &w->qname, w->qtype, w->zone->v4, w->zone->n4, on_reply, w);
+}
+
+static void
+walk_at(struct walk *w, struct zone *z)
+{
+	w->zone = z;
+	if (!zone_wait(w->r, z, &w->chain, on_zone_ready, w))
+		finish(w, WALK_ERROR, NULL, "loop");
+}
+
+void
+walk_chained(struct resolver *r, const struct dname *qname, uint16_t qtype, bool find_cut,
+    const struct chain *c, walk_fn *fn, void *ctx)
+{
+	struct walk *w = calloc(1, sizeof(*w));
+	struct zone *z;
+
+	if (w == NULL)
+		err(1, "out of memory");
+	w->r = r;
+	w->qname = *qname;
+	w->qtype = qtype;
+	w->find_cut = find_cut;
+	w->chain = *c;
+	w->fn = fn;
+	w->ctx = ctx;
+	if ((z = zone_deepest(r, qname, find_cut)) == NULL) {
+		finish(w, WALK_ERROR, NULL, "no_servers");
+		return;
+	}
+	walk_at(w, z);
+}

@@ -1,0 +1,233 @@
+/* engine-zones.c -- the zone-cut cache: which servers serve which zone, learnt once per scan. */
+#include <err.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "resolver-impl.h"
+
+int
+zone_cmp(struct zone *a, struct zone *b)
+{
+	return dname_compare(&a->name, &b->name);
+}
+
+RB_GENERATE(zone_tree, zone, link, zone_cmp)
+
+bool
+chain_has(const struct chain *c, const struct dname *n)
+{
+	for (uint8_t i = 0; i < c->n; i++)
+		if (dname_equal(&c->names[i], n))
+			return true;
+	return false;
+}
+
+bool
+chain_push(const struct chain *c, const struct dname *n, struct chain *out)
+{
+	if (c->n >= CHAIN_MAX)
+		return false;
+	*out = *c;
+	out->names[out->n++] = *n;
+	return true;
+}
+
+struct zone *
+zone_find(struct resolver *r, const struct dname *name)
+{
+	struct zone key;
+
+	key.name = *name;
+	return RB_FIND(zone_tree, &r->zones, &key);
+}
+
+struct zone *
+zone_deepest(struct resolver *r, const struct dname *name, bool strictly_above)
+{
+	struct dname d;
+	int labels = dname_label_count(name);
+
+	for (int strip = strictly_above ? 1 : 0; strip <= labels; strip++) {
+		struct zone *z;
+
+		if (!dname_strip(name, strip, &d))
+			break;
+		if ((z = zone_find(r, &d)) != NULL)
+			return z;
+	}
+	return NULL;
+}
+
+static struct zone *
+zone_new(struct resolver *r, const struct dname *name)
+{
+	struct zone *z = calloc(1, sizeof(*z));
+
+	if (z == NULL)
+		err(1, "out of memory");
+	z->name = *name;
+	z->state = ZONE_UNRESOLVED;
+	TAILQ_INIT(&z->waiters);
+	RB_INSERT(zone_tree, &r->zones, z);
+	return z;
+}
+
+static void
+zone_add_ns(struct zone *z, const struct dname *ns)
+{
+	for (uint8_t i = 0; i < z->nns; i++)
+		if (dname_equal(&z->ns[i], ns))
+			return;
+	if (z->nns < ZONE_MAX_NS)
+		z->ns[z->nns++] = *ns;
+}
+
+static void
+zone_add_v4(struct zone *z, const struct addr *a)
+{
+	size_t n = z->n4;
+
+	if (a->family == AF_INET && addr_set_add(z->v4, &n, ENGINE_MAX_SERVERS, a))
+		z->n4 = (uint8_t)n;
+	if (z->n4 > 0 && z->state == ZONE_UNRESOLVED)
+		z->state = ZONE_READY;
+}
+
+size_t
+resolver_add_hints(struct resolver *r, const struct hints *h)
+{
+	size_t count = 0;
+
+	for (size_t i = 0; i < h->n; i++) {
+		struct zone *z;
+
+		if (h->v[i].type != DNS_TYPE_NS)
+			continue;
+		if ((z = zone_find(r, &h->v[i].owner)) == NULL) {
+			z = zone_new(r, &h->v[i].owner);
+			count++;
+		}
+		zone_add_ns(z, &h->v[i].target);
+		for (size_t j = 0; j < h->n; j++)
+			if (h->v[j].type == DNS_TYPE_A && dname_equal(&h->v[j].owner, &h->v[i].target))
+				zone_add_v4(z, &h->v[j].addr);
+	}
+	return count;
+}
+
+struct zone *
+zone_learn(struct resolver *r, const struct dname *owner, const struct dns_response *resp,
+    const struct dname *bailiwick)
+{
+	struct zone *z = zone_find(r, owner);
+
+	if (z != NULL)
+		return z;
+	z = zone_new(r, owner);
+	for (size_t i = 0; i < resp->nrr; i++) {
+		const struct dns_rr *rr = &resp->rr[i];
+
+		if (rr->section == DNS_AUTHORITY && rr->type == DNS_TYPE_NS &&
+		    dname_equal(&rr->owner, owner))
+			zone_add_ns(z, &rr->rd.target);
+	}
+	/* Glue is believed only for names the answering server is responsible for. */
+	for (size_t i = 0; i < resp->nrr; i++) {
+		const struct dns_rr *rr = &resp->rr[i];
+
+		if (rr->section != DNS_ADDITIONAL || rr->type != DNS_TYPE_A ||
+		    !dname_is_under(&rr->owner, bailiwick))
+			continue;
+		for (uint8_t k = 0; k < z->nns; k++)
+			if (dname_equal(&rr->owner, &z->ns[k]))
+				zone_add_v4(z, &rr->rd.addr);
+	}
+	return z;
+}
+
+static void
+wake(struct zone *z)
+{
+	struct waiter *w;
+
+	while ((w = TAILQ_FIRST(&z->waiters)) != NULL) {
+		TAILQ_REMOVE(&z->waiters, w, link);
+		w->fn(w->ctx);
+		free(w);
+	}
+}
+
+static void
+settle(struct zone *z)
+{
+	if (z->state != ZONE_RESOLVING || z->pending > 0)
+		return;
+	z->state = z->n4 > 0 ? ZONE_READY : ZONE_DEAD;
+	wake(z);
+}
+
+static void
+on_ns_host(void *ctx, const struct host_result *h)
+{
+	struct zone *z = ctx;
+
+	z->pending--;
+	if (z->state != ZONE_RESOLVING)
+		return;		/* aborted meanwhile */
+	for (size_t i = 0; i < h->n4; i++)
+		zone_add_v4(z, &h->v4[i]);
+	settle(z);
+}
+
+/* A glueless zone: find its servers' addresses by walking to their names. */
+static void
+zone_resolve(struct resolver *r, struct zone *z, const struct chain *c)
+{
+	struct chain inner;
+	uint8_t n = z->nns < ZONE_RESOLVE_NS ? z->nns : ZONE_RESOLVE_NS;
+
+	z->state = ZONE_RESOLVING;
+	if (!chain_push(c, &z->name, &inner) || n == 0) {
+		settle(z);
+		return;
+	}
+	z->pending = n + 1;	/* +1 holds settle() back until every lookup has started */
+	for (uint8_t i = 0; i < n; i++)
+		host_chained(r, &z->ns[i], &inner, on_ns_host, z);
+	z->pending--;
+	settle(z);
+}
+
+bool
+zone_wait(struct resolver *r, struct zone *z, const struct chain *c, void (*fn)(void *), void *ctx)
+{
+	struct waiter *w;
+
+	if (z->state == ZONE_RESOLVING && chain_has(c, &z->name))
+		return false;
+	if (z->state == ZONE_UNRESOLVED)
+		zone_resolve(r, z, c);
+	if (z->state == ZONE_READY || z->state == ZONE_DEAD) {
+		fn(ctx);
+		return true;
+	}
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		err(1, "out of memory");
+	w->fn = fn;
+	w->ctx = ctx;
+	TAILQ_INSERT_TAIL(&z->waiters, w, link);
+	return true;
+}
+
+void
+zone_abort_all(struct resolver *r)
+{
+	struct zone *z;
+
+	RB_FOREACH(z, zone_tree, &r->zones) {
+		if (z->state == ZONE_RESOLVING) {
+			z->state = z->n4 > 0 ? ZONE_READY : ZONE_DEAD;
+			wake(z);
+		}
+	}
+}

@@ -1,0 +1,302 @@
+/* main.c -- options, then wiring: hints into the resolver, the engine onto the network, the scan loop. */
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "hints.h"
+#include "resolver.h"
+#include "route.h"
+#include "scan.h"
+#include "portblock.h"
+
+#ifndef GLUESCAN_VERSION
+#define GLUESCAN_VERSION "0.1.0"
+#endif
+#ifndef GLUESCAN_HINTS
+#define GLUESCAN_HINTS "/usr/local/share/gluescan/root.hints"
+#endif
+
+/* Exit codes. */
+enum { EXIT_USAGE = 2 };
+
+#define DEFAULT_PORTS 1024
+
+struct options {
+	const char *input, *output, *parents;
+	struct engine_config eng;
+	unsigned window, wait_s;
+	bool quiet, ports_given;
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: gluescan [options] [domain ...]\n"
+	    "Check DNS delegations: glue present and correct, every nameserver authoritative.\n"
+	    "One NDJSON line per input domain.\n\n"
+	    "  -i, --input FILE        domains, one per line; '-' = stdin (default without domain args)\n"
+	    "  -o, --output FILE       NDJSON output (default stdout)\n"
+	    "  -p, --parents FILE      hints: NS + A/AAAA of known zones, master-file format\n"
+	    "                          (default: %s)\n"
+	    "  -r, --rate PPS          packets per second, all servers together (default 2000)\n"
+	    "  -e, --interface IF      default: the interface of the route to the first server\n"
+	    "  -S, --source-ip IP      default: that interface's address\n"
+	    "      --source-port P[-Q] ports to send from (default: %d ports above the kernel's\n"
+	    "                          ephemeral range)\n"
+	    "      --retries N         tries after the first, per question (default 2)\n"
+	    "      --timeout MS        per try (default 1000)\n"
+	    "      --wait S            after the input ends, stop waiting S seconds after the\n"
+	    "                          last packet sent (default 10)\n"
+	    "      --window N          domains in progress at once (default 1000)\n"
+	    "  -q, --quiet             no summary on stderr\n"
+	    "  -h, --help              this text\n"
+	    "  -V, --version           version\n\n"
+	    "Needs CAP_NET_RAW and CAP_NET_ADMIN: run as root or\n"
+	    "  setcap cap_net_raw,cap_net_admin=eip ./gluescan\n"
+	    "Exit status: 0 done, 1 runtime failure, 2 bad option or unreadable file.\n",
+	    GLUESCAN_HINTS, DEFAULT_PORTS);
+}
+
+static void __attribute__((noreturn))
+bad_option(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "gluescan: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, " (see gluescan --help)\n");
+	exit(EXIT_USAGE);
+}
+
+static unsigned long
+number(const char *arg, const char *what, unsigned long lo, unsigned long hi)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || arg[0] == '-' || v < lo || v > hi) {
+		fprintf(stderr, "gluescan: %s '%s' must be a whole number from %lu to %lu\n",
+		    what, arg, lo, hi);
+		exit(EXIT_USAGE);
+	}
+	return v;
+}
+
+static void
+parse_ports(const char *arg, struct options *o)
+{
+	char buf[32], *dash;
+
+	if (strlcpy(buf, arg, sizeof(buf)) >= sizeof(buf))
+		bad_option("bad --source-port '%s'", arg);
+	if ((dash = strchr(buf, '-')) != NULL)
+		*dash = '\0';
+	o->eng.port_lo = (uint16_t)number(buf, "--source-port", 1, 65535);
+	o->eng.port_hi = dash ? (uint16_t)number(dash + 1, "--source-port", 1, 65535) : o->eng.port_lo;
+	if (o->eng.port_hi < o->eng.port_lo)
+		bad_option("--source-port '%s': the range is reversed", arg);
+	o->ports_given = true;
+}
+
+/* The shipped root hints: installed copy, else targets/ beside the binary. */
+static const char *
+default_hints(void)
+{
+	static char path[PATH_MAX];
+	char exe[PATH_MAX], *slash;
+	ssize_t n;
+
+	if (access(GLUESCAN_HINTS, R_OK) == 0)
+		return GLUESCAN_HINTS;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL)
+			*slash = '\0';
+		if (snprintf(path, sizeof(path), "%s/targets/root.hints", exe) < (int)sizeof(path) &&
+		    access(path, R_OK) == 0)
+			return path;
+	}
+	return GLUESCAN_HINTS;
+}
+
+static int
+parse_args(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "input", required_argument, NULL, 'i' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "parents", required_argument, NULL, 'p' },
+		{ "rate", required_argument, NULL, 'r' },
+		{ "interface", required_argument, NULL, 'e' },
+		{ "source-ip", required_argument, NULL, 'S' },
+		{ "source-port", required_argument, NULL, 'P' },
+		{ "retries", required_argument, NULL, 'R' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "wait", required_argument, NULL, 'W' },
+		{ "window", required_argument, NULL, 'N' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct addr a;
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":i:o:p:r:e:S:qhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i': o->input = optarg; break;
+		case 'o': o->output = optarg; break;
+		case 'p': o->parents = optarg; break;
+		case 'r': o->eng.rate = (double)number(optarg, "--rate", 1, 10000000); break;
+		case 'e':
+			if (strlcpy(o->eng.ifname, optarg, sizeof(o->eng.ifname)) >= sizeof(o->eng.ifname))
+				bad_option("interface name '%s' is too long", optarg);
+			break;
+		case 'S':
+			if (!addr_parse(optarg, &a) || a.family != AF_INET)
+				bad_option("--source-ip '%s' is not an IPv4 address", optarg);
+			o->eng.src = addr_v4(&a);
+			break;
+		case 'P': parse_ports(optarg, o); break;
+		case 'R': o->eng.retries = (unsigned)number(optarg, "--retries", 0, 20); break;
+		case 'T': o->eng.timeout_ms = (unsigned)number(optarg, "--timeout", 1, 60000); break;
+		case 'W': o->wait_s = (unsigned)number(optarg, "--wait", 0, 86400); break;
+		case 'N': o->window = (unsigned)number(optarg, "--window", 1, 1000000); break;
+		case 'q': o->quiet = true; break;
+		case 'h': usage(stdout); exit(0);
+		case 'V': printf("gluescan %s\n", GLUESCAN_VERSION); exit(0);
+		case ':': bad_option("option '%s' needs a value", argv[optind - 1]); break;
+		default: bad_option("unknown option '%s'", argv[optind - 1]); break;
+		}
+	}
+	return optind;
+}
+
+static FILE *
+open_input(const struct options *o, int argc, char **argv, int first_arg)
+{
+	FILE *f;
+
+	if (first_arg < argc) {
+		char *buf = NULL;
+		size_t len = 0;
+
+		if (o->input != NULL)
+			bad_option("give domains either as arguments or with -i, not both%s", "");
+		if ((f = open_memstream(&buf, &len)) == NULL)
+			err(1, "open_memstream");
+		for (int i = first_arg; i < argc; i++)
+			fprintf(f, "%s\n", argv[i]);
+		fclose(f);
+		if ((f = fmemopen(buf, len, "r")) == NULL)
+			err(1, "fmemopen");
+		return f;	/* buf lives until exit */
+	}
+	if (o->input == NULL || strcmp(o->input, "-") == 0)
+		return stdin;
+	if ((f = fopen(o->input, "r")) == NULL) {
+		fprintf(stderr, "gluescan: cannot read %s: %s\n", o->input, strerror(errno));
+		exit(EXIT_USAGE);
+	}
+	return f;
+}
+
+static void
+load_hints(const char *path, struct hints *h)
+{
+	char errbuf[512];
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL) {
+		fprintf(stderr, "gluescan: cannot read hints %s: %s\n", path, strerror(errno));
+		exit(EXIT_USAGE);
+	}
+	if (!hints_read(f, path, h, errbuf, sizeof(errbuf))) {
+		fprintf(stderr, "gluescan: %s\n", errbuf);
+		exit(EXIT_USAGE);
+	}
+	fclose(f);
+	if (!hints_first_server(h, NULL)) {
+		fprintf(stderr, "gluescan: %s: no NS record with an IPv4 address, so no zone to start from\n", path);
+		exit(EXIT_USAGE);
+	}
+}
+
+static void
+summary(const struct scan_counts *c, const struct engine_stats *st, double secs)
+{
+	fprintf(stderr, "gluescan: %llu lines in %.1f s:", (unsigned long long)c->decided, secs);
+	for (int s = 0; s <= STATUS_OK; s++)
+		if (c->status[s] > 0)
+			fprintf(stderr, " %s %llu", status_name((enum status)s),
+			    (unsigned long long)c->status[s]);
+	if (c->invalid > 0)
+		fprintf(stderr, " invalid %llu", (unsigned long long)c->invalid);
+	fprintf(stderr, "; packets sent %llu, matched %llu, retries %llu, dropped %llu\n",
+	    (unsigned long long)st->sent, (unsigned long long)st->matched,
+	    (unsigned long long)st->retries,
+	    (unsigned long long)(st->drop_malformed + st->drop_unmatched + st->drop_mismatch));
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o = {
+		.eng = { .rate = 2000, .retries = 2, .timeout_ms = 1000, .edns_size = 1232,
+		    .max_inflight = 65536 },
+		.window = 1000, .wait_s = 10,
+	};
+	struct scan_options so;
+	struct scan_counts counts;
+	struct engine *e;
+	struct resolver *r;
+	struct addr first;
+	struct hints hints;
+	char errbuf[512];
+	bool need_priv;
+	uint64_t t0 = engine_now_ns();
+	int first_arg = parse_args(argc, argv, &o);
+
+	so.in = open_input(&o, argc, argv, first_arg);
+	so.out = stdout;
+	if (o.output != NULL && (so.out = fopen(o.output, "w")) == NULL) {
+		fprintf(stderr, "gluescan: cannot write %s: %s\n", o.output, strerror(errno));
+		return EXIT_USAGE;
+	}
+	so.window = o.window;
+	so.wait_s = o.wait_s;
+
+	load_hints(o.parents ? o.parents : default_hints(), &hints);
+	if (!o.ports_given)
+		portblock_default(DEFAULT_PORTS, &o.eng.port_lo, &o.eng.port_hi);
+	(void)hints_first_server(&hints, &first);
+	if (!route_find(addr_v4(&first), o.eng.ifname, &o.eng.src, errbuf, sizeof(errbuf)))
+		errx(1, "%s", errbuf);
+	if ((e = engine_new(&o.eng, errbuf, sizeof(errbuf), &need_priv)) == NULL) {
+		if (need_priv)
+			errx(1, "no permission for raw packets (%s): run as root or "
+			    "'setcap cap_net_raw,cap_net_admin=eip %s'", errbuf, argv[0]);
+		errx(1, "%s", errbuf);
+	}
+	r = resolver_new(e);
+	resolver_add_hints(r, &hints);
+	hints_free(&hints);
+	if (scan_run(e, r, &so, &counts) == -1)
+		err(1, "reading the input");
+	if (!o.quiet)
+		summary(&counts, engine_stats(e), (double)(engine_now_ns() - t0) / 1e9);
+	if (ferror(so.out) || fclose(so.out) == EOF)
+		err(1, "writing the output");
+	resolver_free(r);
+	engine_free(e);
+	return 0;
+}

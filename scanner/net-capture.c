@@ -1,0 +1,196 @@
+/* net-capture.c -- libpcap receiver in immediate mode with a BPF filter on our port block. */
+#include <arpa/inet.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture.h"
+
+/* Large enough that a burst of answers while we are busy sending is not lost. */
+#define CAPTURE_BUFFER (64 << 20)
+
+struct capture {
+	pcap_t *p;
+	int linktype;
+	uint64_t malformed;
+	capture_fn *fn;
+	void *ctx;
+};
+
+static bool
+setup_fail(struct capture *c, const char *what, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "pcap %s: %s", what, pcap_geterr(c->p));
+	return false;
+}
+
+static bool
+setup(struct capture *c, uint32_t dst, uint16_t port_lo, uint16_t port_hi, char *err, size_t errlen)
+{
+	struct bpf_program prog;
+	struct in_addr in = { htonl(dst) };
+	char filter[160];
+
+	pcap_set_snaplen(c->p, 65535);
+	pcap_set_immediate_mode(c->p, 1);
+	pcap_set_buffer_size(c->p, CAPTURE_BUFFER);
+	if (pcap_activate(c->p) < 0)
+		return setup_fail(c, "activate", err, errlen);
+	/* Only inbound: on loopback the kernel would otherwise hand us our own
+	 * queries too; where the link cannot tell, the filter still excludes them. */
+	(void)pcap_setdirection(c->p, PCAP_D_IN);
+	snprintf(filter, sizeof(filter),
+	    "udp and src port 53 and dst host %s and dst portrange %u-%u",
+	    inet_ntoa(in), port_lo, port_hi);
+	if (pcap_compile(c->p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) == -1)
+		return setup_fail(c, "filter", err, errlen);
+	if (pcap_setfilter(c->p, &prog) == -1) {
+		pcap_freecode(&prog);
+		return setup_fail(c, "setfilter", err, errlen);
+	}
+	pcap_freecode(&prog);
+	if (pcap_setnonblock(c->p, 1, err) == -1)
+		return false;
+	c->linktype = pcap_datalink(c->p);
+	return true;
+}
+
+struct capture *
+capture_open(const char *ifname, uint32_t dst, uint16_t port_lo, uint16_t port_hi,
+    char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE];
+	struct capture *c = calloc(1, sizeof(*c));
+
+	if (c == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	c->p = pcap_create(ifname, ebuf);
+	if (c->p == NULL) {
+		snprintf(err, errlen, "pcap: %s", ebuf);
+		free(c);
+		return NULL;
+	}
+	if (!setup(c, dst, port_lo, port_hi, err, errlen)) {
+		pcap_close(c->p);
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+int
+capture_fd(struct capture *c)
+{
+	return pcap_get_selectable_fd(c->p);
+}
+
+/* Offset of the IPv4 header for the link types we meet, or -1. */
+static long
+network_offset(int linktype, const uint8_t *b, size_t len)
+{
+	switch (linktype) {
+	case DLT_EN10MB: {
+		size_t off = 12;
+
+		while (off + 2 <= len && (b[off] == 0x81 || b[off] == 0x88) && b[off + 1] == 0x00)
+			off += 4;	/* 802.1Q / QinQ tags */
+		if (off + 2 > len || b[off] != 0x08 || b[off + 1] != 0x00)
+			return -1;
+		return (long)off + 2;
+	}
+	case DLT_LINUX_SLL:
+		return len >= 16 && b[14] == 0x08 && b[15] == 0x00 ? 16 : -1;
+	case DLT_LINUX_SLL2:
+		return len >= 20 && b[0] == 0x08 && b[1] == 0x00 ? 20 : -1;
+	case DLT_RAW:
+		return 0;
+	case DLT_NULL:
+	case DLT_LOOP:
+		return 4;
+	default:
+		return -1;
+	}
+}
+
+static uint16_t
+get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t
+get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void
+on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+	struct capture *c = (struct capture *)user;
+	size_t len = h->caplen;
+	long off = network_offset(c->linktype, bytes, len);
+	const uint8_t *ip;
+	size_t ihl, total, ulen;
+	struct udp_packet pkt;
+
+	if (off < 0 || (size_t)off + 20 > len)
+		goto bad;
+	ip = bytes + off;
+	len -= (size_t)off;
+	ihl = (size_t)(ip[0] & 0x0f) * 4;
+	total = get16(ip + 2);
+	if ((ip[0] >> 4) != 4 || ihl < 20 || total < ihl + 8 || total > len || ip[9] != 17)
+		goto bad;
+	if ((get16(ip + 6) & 0x3fff) != 0)
+		goto bad;	/* a fragment: answers are sized to avoid them */
+	ulen = get16(ip + ihl + 4);
+	if (ulen < 8 || ulen > total - ihl)
+		goto bad;
+	pkt.src = get32(ip + 12);
+	pkt.dst = get32(ip + 16);
+	pkt.sport = get16(ip + ihl);
+	pkt.dport = get16(ip + ihl + 2);
+	pkt.payload = ip + ihl + 8;
+	pkt.len = ulen - 8;
+	c->fn(c->ctx, &pkt);
+	return;
+bad:
+	c->malformed++;
+}
+
+int
+capture_dispatch(struct capture *c, capture_fn *fn, void *ctx)
+{
+	c->fn = fn;
+	c->ctx = ctx;
+	return pcap_dispatch(c->p, -1, on_packet, (u_char *)c);
+}
+
+uint64_t
+capture_malformed(const struct capture *c)
+{
+	return c->malformed;
+}
+
+uint64_t
+capture_kernel_drops(struct capture *c)
+{
+	struct pcap_stat st;
+
+	if (pcap_stats(c->p, &st) == -1)
+		return 0;
+	return st.ps_drop + st.ps_ifdrop;
+}
+
+void
+capture_close(struct capture *c)
+{
+	if (c != NULL) {
+		pcap_close(c->p);
+		free(c);
+	}
+}

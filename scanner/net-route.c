@@ -1,0 +1,70 @@
+/* net-route.c -- ask the kernel which source address reaches a server, then which interface has it. */
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "route.h"
+
+/* A connected UDP socket sends nothing but makes the kernel pick the route. */
+static bool
+source_for(uint32_t dst, uint32_t *src)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	bool ok;
+
+	if (fd == -1)
+		return false;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(53);
+	sin.sin_addr.s_addr = htonl(dst);
+	ok = connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&sin, &len) == 0;
+	close(fd);
+	if (ok)
+		*src = ntohl(sin.sin_addr.s_addr);
+	return ok;
+}
+
+bool
+route_find(uint32_t dst, char ifname[IF_NAMESIZE], uint32_t *src, char *err, size_t errlen)
+{
+	struct ifaddrs *ifa, *i;
+	bool found = false;
+
+	if (*src == 0 && ifname[0] == '\0' && !source_for(dst, src)) {
+		snprintf(err, errlen, "no route to the first server; give -e and -S");
+		return false;
+	}
+	if (getifaddrs(&ifa) == -1) {
+		snprintf(err, errlen, "cannot list interfaces");
+		return false;
+	}
+	for (i = ifa; i != NULL && !found; i = i->ifa_next) {
+		uint32_t a;
+
+		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET)
+			continue;
+		a = ntohl(((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr);
+		if (*src != 0 && ifname[0] == '\0' && a == *src) {
+			strlcpy(ifname, i->ifa_name, IF_NAMESIZE);
+			found = true;
+		} else if (*src == 0 && strcmp(ifname, i->ifa_name) == 0) {
+			*src = a;
+			found = true;
+		} else if (*src != 0 && ifname[0] != '\0') {
+			found = true;
+		}
+	}
+	freeifaddrs(ifa);
+	if (!found)
+		snprintf(err, errlen, *src == 0 ? "interface %s has no IPv4 address" :
+		    "no interface has the source address; give -e", ifname);
+	return found;
+}

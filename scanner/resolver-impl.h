@@ -1,0 +1,105 @@
+/* resolver-impl.h -- what the walk, the zone-cut cache and the host cache share inside the resolver. */
+#ifndef GLUESCAN_RESOLVER_IMPL_H
+#define GLUESCAN_RESOLVER_IMPL_H
+
+#include <sys/queue.h>
+#include <sys/tree.h>
+
+#include "resolver.h"
+
+/* Referrals one walk may follow; names nest deeper than this only in attacks. */
+#define WALK_MAX_REFERRALS 16
+/* Nested resolutions (a glueless zone whose server name needs a walk of its own ...). */
+#define CHAIN_MAX 4
+#define ZONE_MAX_NS 16
+/* NS names of a glueless zone we resolve before giving up on it. */
+#define ZONE_RESOLVE_NS 4
+
+/* The names being resolved on the way to this walk: meeting one again is a loop. */
+struct chain {
+	uint8_t n;
+	struct dname names[CHAIN_MAX];
+};
+
+struct waiter {
+	TAILQ_ENTRY(waiter) link;
+	void (*fn)(void *ctx);
+	void *ctx;
+};
+TAILQ_HEAD(waiters, waiter);
+
+enum zone_state {
+	ZONE_UNRESOLVED,	/* NS names known, no IPv4 address yet */
+	ZONE_RESOLVING,
+	ZONE_READY,
+	ZONE_DEAD,		/* none of its servers has an address */
+};
+
+struct zone {
+	RB_ENTRY(zone) link;
+	struct dname name;
+	enum zone_state state;
+	struct addr v4[ENGINE_MAX_SERVERS];
+	uint8_t n4;
+	struct dname ns[ZONE_MAX_NS];
+	uint8_t nns;
+	int pending;
+	struct waiters waiters;
+};
+
+struct host_waiter {
+	TAILQ_ENTRY(host_waiter) link;
+	host_fn *fn;
+	void *ctx;
+};
+TAILQ_HEAD(host_waiters, host_waiter);
+
+struct host {
+	RB_ENTRY(host) link;
+	struct dname name;
+	bool done;
+	int pending;			/* walks (A, AAAA) still out */
+	struct addr v4[HOST_MAX_ADDRS], v6[HOST_MAX_ADDRS];
+	enum walk_outcome a_outcome;
+	struct dname nx_zone;		/* where an NXDOMAIN came from */
+	const char *a_reason;
+	struct host_result result;
+	struct host_waiters waiters;
+};
+
+RB_HEAD(zone_tree, zone);
+RB_HEAD(host_tree, host);
+
+struct resolver {
+	struct engine *engine;
+	struct zone_tree zones;
+	struct host_tree hosts;
+};
+
+int zone_cmp(struct zone *a, struct zone *b);
+int host_cmp(struct host *a, struct host *b);
+RB_PROTOTYPE(zone_tree, zone, link, zone_cmp)
+RB_PROTOTYPE(host_tree, host, link, host_cmp)
+
+bool chain_has(const struct chain *c, const struct dname *n);
+bool chain_push(const struct chain *c, const struct dname *n, struct chain *out);
+
+/* Zone cache. */
+struct zone *zone_find(struct resolver *r, const struct dname *name);
+struct zone *zone_deepest(struct resolver *r, const struct dname *name, bool strictly_above);
+/* Learn the zone a referral reveals (glue taken only inside `bailiwick`). */
+struct zone *zone_learn(struct resolver *r, const struct dname *owner,
+    const struct dns_response *resp, const struct dname *bailiwick);
+/* Ready the zone's addresses; fn(ctx) runs when it is READY or DEAD (maybe at once).
+ * False if that would wait on a resolution this chain is itself part of. */
+bool zone_wait(struct resolver *r, struct zone *z, const struct chain *c, void (*fn)(void *), void *ctx);
+void zone_abort_all(struct resolver *r);
+
+/* Walks and hosts with an explicit chain. */
+void walk_chained(struct resolver *r, const struct dname *qname, uint16_t qtype, bool find_cut,
+    const struct chain *c, walk_fn *fn, void *ctx);
+void host_chained(struct resolver *r, const struct dname *name, const struct chain *c,
+    host_fn *fn, void *ctx);
+void host_abort_all(struct resolver *r);
+
+#endif

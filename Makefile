@@ -53,6 +53,7 @@ unit: $(UNIT_BIN)
 	ASAN_OPTIONS=detect_leaks=1 ./$(UNIT_BIN)
 
 e2e: gluescan
+	bash tests/e2e/world_check.sh
 	bash tests/e2e/run.sh
 
 test: deps

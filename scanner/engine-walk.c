@@ -30,8 +30,8 @@ finish(struct walk *w, enum walk_outcome outcome, const struct xreply *x, const 
 	res.reason = reason;
 	if (w->zone != NULL)
 		res.zone = w->zone->name;
-	if (x != NULL) {
-		res.resp = x->kind == X_ANSWER ? x->resp : NULL;
+	if (x != NULL && x->kind == X_ANSWER) {
+		res.resp = x->resp;
 		res.have_server = true;
 		res.server = x->server;
 		res.rtt_ms = x->rtt_ms;

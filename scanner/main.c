@@ -283,8 +283,8 @@ main(int argc, char **argv)
 		errx(1, "%s", errbuf);
 	if ((e = engine_new(&o.eng, errbuf, sizeof(errbuf), &need_priv)) == NULL) {
 		if (need_priv)
-			errx(1, "no permission for raw packets (%s): run as root or "
-			    "'setcap cap_net_raw,cap_net_admin=eip %s'", errbuf, argv[0]);
+			errx(1, "raw packets need CAP_NET_RAW and CAP_NET_ADMIN: run as root or "
+			    "'setcap cap_net_raw,cap_net_admin=eip %s'", argv[0]);
 		errx(1, "%s", errbuf);
 	}
 	r = resolver_new(e);

@@ -28,6 +28,7 @@ rawsend_open(const char *ifname, uint32_t src, char *err, size_t errlen, bool *n
 	if (s->l == NULL) {
 		*need_privilege = errno == EPERM || errno == EACCES ||
 		    strstr(ebuf, "not permitted") != NULL;
+		ebuf[strcspn(ebuf, "\n")] = '\0';
 		snprintf(err, errlen, "libnet: %s", ebuf);
 		free(s);
 		return NULL;

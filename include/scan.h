@@ -2,17 +2,23 @@
 #ifndef GLUESCAN_SCAN_H
 #define GLUESCAN_SCAN_H
 
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "engine.h"
 #include "resolver.h"
+#include "resume.h"
 #include "verdict.h"
 
 struct scan_options {
 	FILE *in, *out;
 	unsigned window;	/* domains in progress at once */
 	unsigned wait_s;	/* after the input ends: give up this long after the last packet */
+	/* Set by a signal handler: stop taking input, finish what is in flight. */
+	volatile sig_atomic_t *stop;
+	/* Skip the input this state covers (checking it is the same input). */
+	const struct resume_state *resume_from;
 };
 
 struct scan_counts {
@@ -21,8 +27,15 @@ struct scan_counts {
 	uint64_t decided;	/* domains with a verdict, invalid lines included */
 };
 
-/* Returns 0, or -1 if reading the input failed (errno set). */
-int scan_run(struct engine *e, struct resolver *r, const struct scan_options *opt,
-    struct scan_counts *counts);
+enum scan_end {
+	SCAN_COMPLETE,		/* the input was read to the end and every line answered */
+	SCAN_STOPPED,		/* stopped early; every line read so far was answered */
+	SCAN_READ_ERROR,	/* errno set */
+	SCAN_NOT_SAME_INPUT,	/* the input does not start as the resumed scan's did */
+};
+
+/* `at` receives the input position reached (for a later resume). */
+enum scan_end scan_run(struct engine *e, struct resolver *r, const struct scan_options *opt,
+    struct scan_counts *counts, struct resume_state *at);
 
 #endif

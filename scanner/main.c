@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "route.h"
 #include "scan.h"
 #include "portblock.h"
+#include "resume.h"
 
 #ifndef GLUESCAN_VERSION
 #define GLUESCAN_VERSION "0.1.0"
@@ -23,12 +25,15 @@
 #endif
 
 /* Exit codes. */
-enum { EXIT_USAGE = 2 };
+enum { EXIT_USAGE = 2, EXIT_INTERRUPTED = 130 };
+
+/* Where an interrupted scan without --resume leaves its state. */
+#define DEFAULT_RESUME "gluescan.resume"
 
 #define DEFAULT_PORTS 1024
 
 struct options {
-	const char *input, *output, *parents;
+	const char *input, *output, *parents, *resume;
 	struct engine_config eng;
 	unsigned window, wait_s;
 	bool quiet, ports_given;
@@ -55,13 +60,17 @@ usage(FILE *f)
 	    "      --wait S            after the input ends, stop waiting S seconds after the\n"
 	    "                          last packet sent (default 10)\n"
 	    "      --window N          domains in progress at once (default 1000)\n"
+	    "      --resume FILE       continue the scan FILE describes; on SIGINT/SIGTERM the\n"
+	    "                          scan finishes what is in flight and writes FILE\n"
+	    "                          (default on interruption: ./%s)\n"
 	    "  -q, --quiet             no summary on stderr\n"
 	    "  -h, --help              this text\n"
 	    "  -V, --version           version\n\n"
 	    "Needs CAP_NET_RAW and CAP_NET_ADMIN: run as root or\n"
 	    "  setcap cap_net_raw,cap_net_admin=eip ./gluescan\n"
-	    "Exit status: 0 done, 1 runtime failure, 2 bad option or unreadable file.\n",
-	    GLUESCAN_HINTS, DEFAULT_PORTS);
+	    "Exit status: 0 done, 1 runtime failure, 2 bad option or unreadable file,\n"
+	    "130 interrupted (resume state written).\n",
+	    GLUESCAN_HINTS, DEFAULT_PORTS, DEFAULT_RESUME);
 }
 
 static void __attribute__((noreturn))
@@ -142,6 +151,7 @@ parse_args(int argc, char **argv, struct options *o)
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "wait", required_argument, NULL, 'W' },
 		{ "window", required_argument, NULL, 'N' },
+		{ "resume", required_argument, NULL, 'U' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -171,6 +181,7 @@ parse_args(int argc, char **argv, struct options *o)
 		case 'T': o->eng.timeout_ms = (unsigned)number(optarg, "--timeout", 1, 60000); break;
 		case 'W': o->wait_s = (unsigned)number(optarg, "--wait", 0, 86400); break;
 		case 'N': o->window = (unsigned)number(optarg, "--window", 1, 1000000); break;
+		case 'U': o->resume = optarg; break;
 		case 'q': o->quiet = true; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("gluescan %s\n", GLUESCAN_VERSION); exit(0);
@@ -231,6 +242,49 @@ load_hints(const char *path, struct hints *h)
 	}
 }
 
+static volatile sig_atomic_t stop_requested;
+
+/* First signal: finish what is in flight. Second: leave at once. */
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	if (stop_requested++ > 0)
+		_exit(EXIT_INTERRUPTED);
+}
+
+static void
+catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+/* The state a --resume FILE holds, refused when it belongs to another scan. */
+static bool
+load_resume(const char *path, uint64_t hints_hash, struct resume_state *st)
+{
+	char errbuf[512];
+	int got = resume_load(path, st, errbuf, sizeof(errbuf));
+
+	if (got < 0) {
+		fprintf(stderr, "gluescan: %s\n", errbuf);
+		exit(EXIT_USAGE);
+	}
+	if (got == 0)
+		return false;
+	if (st->hints_hash != hints_hash) {
+		fprintf(stderr, "gluescan: %s was written for a scan with other --parents hints\n", path);
+		exit(EXIT_USAGE);
+	}
+	return true;
+}
+
 static void
 summary(const struct scan_counts *c, const struct engine_stats *st, double secs)
 {
@@ -255,27 +309,42 @@ main(int argc, char **argv)
 		    .max_inflight = 65536 },
 		.window = 1000, .wait_s = 10,
 	};
-	struct scan_options so;
+	struct scan_options so = { .stop = &stop_requested };
 	struct scan_counts counts;
+	struct resume_state from, at;
 	struct engine *e;
 	struct resolver *r;
 	struct addr first;
 	struct hints hints;
 	char errbuf[512];
-	bool need_priv;
-	uint64_t t0 = engine_now_ns();
+	const char *hints_path, *resume_path;
+	bool need_priv, resuming = false;
+	uint64_t t0 = engine_now_ns(), hints_hash;
+	enum scan_end end;
 	int first_arg = parse_args(argc, argv, &o);
 
+	hints_path = o.parents ? o.parents : default_hints();
+	load_hints(hints_path, &hints);
+	if (!resume_hash_file(hints_path, &hints_hash))
+		errx(EXIT_USAGE, "cannot read hints %s", hints_path);
+	if (o.resume != NULL && (resuming = load_resume(o.resume, hints_hash, &from))) {
+		if (from.complete) {
+			if (!o.quiet)
+				fprintf(stderr, "gluescan: %s: that scan is complete, nothing left\n", o.resume);
+			return 0;
+		}
+		so.resume_from = &from;
+	}
 	so.in = open_input(&o, argc, argv, first_arg);
 	so.out = stdout;
-	if (o.output != NULL && (so.out = fopen(o.output, "w")) == NULL) {
+	/* A resumed scan adds to its output rather than overwrite what the first part wrote. */
+	if (o.output != NULL && (so.out = fopen(o.output, resuming ? "a" : "w")) == NULL) {
 		fprintf(stderr, "gluescan: cannot write %s: %s\n", o.output, strerror(errno));
 		return EXIT_USAGE;
 	}
 	so.window = o.window;
 	so.wait_s = o.wait_s;
 
-	load_hints(o.parents ? o.parents : default_hints(), &hints);
 	if (!o.ports_given)
 		portblock_default(DEFAULT_PORTS, &o.eng.port_lo, &o.eng.port_hi);
 	(void)hints_first_server(&hints, &first);
@@ -290,13 +359,29 @@ main(int argc, char **argv)
 	r = resolver_new(e);
 	resolver_add_hints(r, &hints);
 	hints_free(&hints);
-	if (scan_run(e, r, &so, &counts) == -1)
+	catch_signals();
+
+	end = scan_run(e, r, &so, &counts, &at);
+	if (end == SCAN_READ_ERROR)
 		err(1, "reading the input");
+	if (end == SCAN_NOT_SAME_INPUT)
+		errx(EXIT_USAGE, "%s: the input is not the one this resume file was written for",
+		    o.resume);
 	if (!o.quiet)
 		summary(&counts, engine_stats(e), (double)(engine_now_ns() - t0) / 1e9);
 	if (ferror(so.out) || fclose(so.out) == EOF)
 		err(1, "writing the output");
 	resolver_free(r);
 	engine_free(e);
+
+	at.hints_hash = hints_hash;
+	resume_path = o.resume ? o.resume : (end == SCAN_STOPPED ? DEFAULT_RESUME : NULL);
+	if (resume_path != NULL && !resume_save(resume_path, &at))
+		err(1, "writing the resume state to %s", resume_path);
+	if (end == SCAN_STOPPED) {
+		fprintf(stderr, "gluescan: interrupted after %llu input lines; continue with "
+		    "--resume %s (and the same input)\n", (unsigned long long)at.lines, resume_path);
+		return EXIT_INTERRUPTED;
+	}
 	return 0;
 }

@@ -54,6 +54,10 @@ put_addrs(FILE *out, const struct addr *list, size_t n)
 static void
 put_parent(FILE *out, const struct evidence *ev)
 {
+	if (ev->parent_zone.len == 0) {
+		fputs(",\"parent\":null", out);	/* no zone above the domain is known */
+		return;
+	}
 	fputs(",\"parent\":{\"zone\":", out);
 	put_name(out, &ev->parent_zone);
 	if (ev->have_parent_server) {

@@ -12,7 +12,11 @@
 struct scan {
 	const struct scan_options *opt;
 	struct scan_counts *counts;
+	struct resume_state *at;	/* bytes and lines read so far */
 	unsigned active;
+	char *line;
+	size_t cap;
+	int read_errno;
 };
 
 static void
@@ -32,21 +36,24 @@ on_domain_done(void *ctx, struct domain *d)
 
 /* Read lines until one domain is started or the input ends; false at the end. */
 static bool
-admit_one(struct scan *s, struct engine *e, struct resolver *r, char **line, size_t *cap, int *read_errno)
+admit_one(struct scan *s, struct engine *e, struct resolver *r)
 {
 	ssize_t len;
 
-	while ((len = getline(line, cap, s->opt->in)) != -1) {
+	while ((len = getline(&s->line, &s->cap, s->opt->in)) != -1) {
 		struct dname name;
 		const char *why;
 
-		switch (input_line(*line, (size_t)len, &name, &why)) {
+		s->at->offset += (uint64_t)len;
+		s->at->lines++;
+		s->at->input_hash = resume_hash(s->at->input_hash, s->line, (size_t)len);
+		switch (input_line(s->line, (size_t)len, &name, &why)) {
 		case LINE_SKIP:
 			continue;
 		case LINE_INVALID:
-			while (len > 0 && ((*line)[len - 1] == '\n' || (*line)[len - 1] == '\r'))
+			while (len > 0 && (s->line[len - 1] == '\n' || s->line[len - 1] == '\r'))
 				len--;
-			ndjson_invalid(s->opt->out, *line, (size_t)len, why);
+			ndjson_invalid(s->opt->out, s->line, (size_t)len, why);
 			s->counts->invalid++;
 			s->counts->decided++;
 			continue;
@@ -57,24 +64,49 @@ admit_one(struct scan *s, struct engine *e, struct resolver *r, char **line, siz
 		}
 	}
 	if (ferror(s->opt->in))
-		*read_errno = errno;
+		s->read_errno = errno;
+	s->at->complete = s->read_errno == 0;
 	return false;
 }
 
-int
-scan_run(struct engine *e, struct resolver *r, const struct scan_options *opt,
-    struct scan_counts *counts)
+/* Read past what the resumed scan covered, hashing it: the same bytes or nothing. */
+static bool
+skip_resumed(struct scan *s, const struct resume_state *from)
 {
-	struct scan s = { opt, counts, 0 };
-	char *line = NULL;
-	size_t cap = 0;
+	char buf[65536];
+
+	while (s->at->offset < from->offset) {
+		uint64_t left = from->offset - s->at->offset;
+		size_t want = left < sizeof(buf) ? (size_t)left : sizeof(buf);
+		size_t got = fread(buf, 1, want, s->opt->in);
+
+		if (got == 0)
+			return false;
+		s->at->offset += got;
+		s->at->input_hash = resume_hash(s->at->input_hash, buf, got);
+	}
+	s->at->lines = from->lines;
+	return s->at->input_hash == from->input_hash;
+}
+
+enum scan_end
+scan_run(struct engine *e, struct resolver *r, const struct scan_options *opt,
+    struct scan_counts *counts, struct resume_state *at)
+{
+	struct scan s = { .opt = opt, .counts = counts, .at = at };
 	bool more = true, drained = false;
-	int read_errno = 0;
 
 	memset(counts, 0, sizeof(*counts));
+	at->offset = at->lines = 0;
+	at->input_hash = RESUME_HASH_INIT;
+	at->complete = false;
+	if (opt->resume_from != NULL && !skip_resumed(&s, opt->resume_from))
+		return SCAN_NOT_SAME_INPUT;
 	for (;;) {
+		if (more && *opt->stop)
+			more = false;	/* interrupted: take no more input */
 		while (more && s.active < opt->window)
-			more = admit_one(&s, e, r, &line, &cap, &read_errno);
+			more = admit_one(&s, e, r);
 		fflush(opt->out);
 		if (!more && s.active == 0)
 			break;
@@ -83,7 +115,7 @@ scan_run(struct engine *e, struct resolver *r, const struct scan_options *opt,
 			errx(1, "internal error: %u domains stalled after the drain", s.active);
 		if (more || drained)
 			continue;
-		/* Input is over. Nothing left to send or wait for while domains are
+		/* No more input. Nothing left to send or wait for while domains are
 		 * still open means they wait on each other (a resolution loop across
 		 * domains); past --wait, stop waiting for the network. Either way the
 		 * open questions are settled as timeouts, so every domain gets a line. */
@@ -94,11 +126,20 @@ scan_run(struct engine *e, struct resolver *r, const struct scan_options *opt,
 			drained = true;
 		}
 	}
-	free(line);
+	free(s.line);
 	fflush(opt->out);
-	if (read_errno != 0) {
-		errno = read_errno;
-		return -1;
+	if (!at->complete && s.read_errno == 0) {
+		/* Stopped right at the end of the input: nothing is left to resume. */
+		int c = getc(opt->in);
+
+		if (c == EOF)
+			at->complete = !ferror(opt->in);
+		else
+			ungetc(c, opt->in);
 	}
-	return 0;
+	if (s.read_errno != 0) {
+		errno = s.read_errno;
+		return SCAN_READ_ERROR;
+	}
+	return at->complete ? SCAN_COMPLETE : SCAN_STOPPED;
 }

@@ -20,7 +20,7 @@ struct engine_config {
 	double rate;			/* packets per second, all servers */
 	unsigned retries;		/* tries after the first */
 	unsigned timeout_ms;		/* per try */
-	uint16_t edns_size;
+	uint16_t edns_size;		/* 0: no EDNS */
 	unsigned max_inflight;		/* at most 65536: the DNS ID carries the slot */
 };
 
@@ -31,6 +31,8 @@ struct engine_stats {
 	uint64_t drop_unmatched;	/* ID and port name no slot in flight */
 	uint64_t drop_mismatch;		/* slot found, but server, name, type or class differ */
 	uint64_t capture_malformed, kernel_drops;
+	uint64_t truncated;		/* answers with TC=1 ... */
+	uint64_t tcp, tcp_failures;	/* ... asked again over TCP */
 };
 
 enum xkind { X_ANSWER, X_TIMEOUT };

@@ -11,11 +11,14 @@
 #include "engine.h"
 #include "portblock.h"
 #include "rawsend.h"
+#include "tcpquery.h"
 #include "throttle.h"
 
 #define SEND_BATCH 256
+/* TCP exchanges at once, for truncated answers; more wait their turn. */
+#define TCP_MAX 64
 
-enum xstate { XS_QUEUED, XS_INFLIGHT, XS_DONE };
+enum xstate { XS_QUEUED, XS_INFLIGHT, XS_TCP_WAIT, XS_TCP, XS_DONE };
 
 struct exchange {
 	TAILQ_ENTRY(exchange) link;	/* send queue, timer list or done list */
@@ -45,8 +48,9 @@ struct engine {
 	struct exchange **slots;
 	uint32_t *free_slots;
 	size_t nfree;
-	struct xlist queue, timers, done;
-	size_t nqueued, ninflight, ndone;
+	struct xlist queue, timers, done, tcp_wait;
+	size_t nqueued, ninflight, ndone, ntcp_wait;
+	struct tcp_pool *tcp;
 	bool draining;
 	uint64_t last_send_ns;
 	struct dns_response resp;	/* parse buffer: one answer at a time */
@@ -78,6 +82,8 @@ engine_new(const struct engine_config *cfg, char *err, size_t errlen, bool *need
 	TAILQ_INIT(&e->queue);
 	TAILQ_INIT(&e->timers);
 	TAILQ_INIT(&e->done);
+	TAILQ_INIT(&e->tcp_wait);
+	e->tcp = tcp_pool_new(TCP_MAX, cfg->src);
 	cookie_key_random(&e->key);
 	throttle_init(&e->throttle, cfg->rate, engine_now_ns());
 	e->slots = calloc(e->cfg.max_inflight, sizeof(*e->slots));
@@ -121,6 +127,8 @@ engine_free(struct engine *e)
 	free_list(&e->queue);
 	free_list(&e->timers);
 	free_list(&e->done);
+	free_list(&e->tcp_wait);
+	tcp_pool_free(e->tcp);
 	rawsend_close(e->tx);
 	capture_close(e->rx);
 	portblock_release(&e->ports);
@@ -162,6 +170,13 @@ engine_ask(struct engine *e, const struct dname *qname, uint16_t qtype,
 	e->nqueued++;
 }
 
+static size_t
+build_query(const struct engine *e, const struct exchange *x, uint8_t pkt[DNS_QUERY_MAX])
+{
+	return dnsmsg_build_query(pkt, DNS_QUERY_MAX, x->id, x->sent_name, x->qname.len,
+	    x->qtype, e->cfg.edns_size);
+}
+
 static void
 send_one(struct engine *e, struct exchange *x, uint64_t now)
 {
@@ -174,8 +189,7 @@ send_one(struct engine *e, struct exchange *x, uint64_t now)
 	x->port = portblock_pick(&e->ports);
 	x->id = (uint16_t)(x->slot ^ cookie_mask(&e->key, x->server, x->port));
 	dname_mix_case(&x->qname, x->sent_name, (uint64_t)arc4random() << 32 | arc4random());
-	len = dnsmsg_build_query(pkt, sizeof(pkt), x->id, x->sent_name, x->qname.len,
-	    x->qtype, e->cfg.edns_size);
+	len = build_query(e, x, pkt);
 	if (!rawsend_udp(e->tx, x->server, x->port, 53, pkt, len))
 		e->stats.send_errors++;
 	e->stats.sent++;
@@ -245,6 +259,17 @@ deliver_timeout(struct exchange *x)
 	free(x);
 }
 
+/* A try that failed without an answer: again if tries are left, else the end. */
+static void
+try_failed(struct engine *e, struct exchange *x)
+{
+	e->stats.timeouts++;
+	if (tries_left(e, x))
+		requeue(e, x);
+	else
+		deliver_timeout(x);
+}
+
 static void
 expire(struct engine *e, uint64_t now)
 {
@@ -252,11 +277,7 @@ expire(struct engine *e, uint64_t now)
 
 	while ((x = TAILQ_FIRST(&e->timers)) != NULL && (x->deadline_ns <= now || e->draining)) {
 		leave_flight(e, x);
-		e->stats.timeouts++;
-		if (tries_left(e, x))
-			requeue(e, x);
-		else
-			deliver_timeout(x);
+		try_failed(e, x);
 	}
 }
 
@@ -280,12 +301,75 @@ answer_matches(const struct exchange *x, const struct udp_packet *p, const struc
 	    r->qtype == x->qtype && r->qclass == DNS_CLASS_IN;
 }
 
+/* e->resp holds x's answer. */
+static void
+deliver_answer(struct engine *e, struct exchange *x)
+{
+	struct xreply r;
+
+	memset(&r, 0, sizeof(r));
+	r.kind = X_ANSWER;
+	r.resp = &e->resp;
+	addr_from_v4(&r.server, (uint8_t[4]){ (uint8_t)(x->server >> 24), (uint8_t)(x->server >> 16),
+	    (uint8_t)(x->server >> 8), (uint8_t)x->server });
+	r.rtt_ms = (double)(engine_now_ns() - x->sent_ns) / 1e6;
+	r.final = !tries_left(e, x);
+	if (!x->fn(x->ctx, &r) && !r.final)
+		requeue(e, x);
+	else
+		free(x);
+}
+
+static void
+tcp_enqueue(struct engine *e, struct exchange *x)
+{
+	x->state = XS_TCP_WAIT;
+	TAILQ_INSERT_TAIL(&e->tcp_wait, x, link);
+	e->ntcp_wait++;
+}
+
+/* The same question, same ID and case, over TCP (RFC 7766). */
+static void
+tcp_begin(struct engine *e, uint64_t now)
+{
+	struct exchange *x;
+
+	while (!tcp_pool_full(e->tcp) && (x = TAILQ_FIRST(&e->tcp_wait)) != NULL) {
+		uint8_t pkt[DNS_QUERY_MAX];
+		size_t len = build_query(e, x, pkt);
+
+		TAILQ_REMOVE(&e->tcp_wait, x, link);
+		e->ntcp_wait--;
+		x->state = XS_TCP;
+		x->sent_ns = now;
+		e->stats.tcp++;
+		if (!tcp_start(e->tcp, x->server, pkt, len,
+		    now + (uint64_t)e->cfg.timeout_ms * 1000000u, x))
+			try_failed(e, x);
+	}
+}
+
+static void
+on_tcp_done(void *ctx, void *owner, const uint8_t *msg, size_t len)
+{
+	struct engine *e = ctx;
+	struct exchange *x = owner;
+
+	if (msg != NULL && dnsmsg_parse(msg, len, &e->resp) == DNS_OK && e->resp.id == x->id &&
+	    e->resp.qr && e->resp.qname_len == x->qname.len &&
+	    memcmp(e->resp.qname, x->sent_name, x->qname.len) == 0 && e->resp.qtype == x->qtype) {
+		deliver_answer(e, x);
+		return;
+	}
+	e->stats.tcp_failures++;
+	try_failed(e, x);
+}
+
 static void
 on_packet(void *ctx, const struct udp_packet *p)
 {
 	struct engine *e = ctx;
 	struct exchange *x;
-	struct xreply r;
 	uint32_t slot;
 
 	e->stats.received++;
@@ -304,53 +388,57 @@ on_packet(void *ctx, const struct udp_packet *p)
 	}
 	e->stats.matched++;
 	leave_flight(e, x);
-	memset(&r, 0, sizeof(r));
-	r.kind = X_ANSWER;
-	r.resp = &e->resp;
-	addr_from_v4(&r.server, (uint8_t[4]){ (uint8_t)(p->src >> 24), (uint8_t)(p->src >> 16),
-	    (uint8_t)(p->src >> 8), (uint8_t)p->src });
-	r.rtt_ms = (double)(engine_now_ns() - x->sent_ns) / 1e6;
-	r.final = !tries_left(e, x);
-	if (!x->fn(x->ctx, &r) && !r.final)
-		requeue(e, x);
-	else
-		free(x);
+	if (e->resp.tc) {
+		e->stats.truncated++;
+		tcp_enqueue(e, x);
+		return;
+	}
+	deliver_answer(e, x);
+}
+
+static uint64_t
+min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
 }
 
 static int
 poll_timeout_ms(struct engine *e, uint64_t now, int max_wait_ms)
 {
-	uint64_t wait_ns = (uint64_t)max_wait_ms * 1000000u;
+	uint64_t until = now + (uint64_t)max_wait_ms * 1000000u;
 	struct exchange *first = TAILQ_FIRST(&e->timers);
 
 	if (e->ndone > 0)
 		return 0;
 	if (first != NULL)
-		wait_ns = first->deadline_ns <= now ? 0 :
-		    (first->deadline_ns - now < wait_ns ? first->deadline_ns - now : wait_ns);
-	if (e->nqueued > 0 && e->nfree > 0) {
-		uint64_t t = throttle_wait_ns(&e->throttle, now);
-
-		if (t < wait_ns)
-			wait_ns = t;
-	}
-	return (int)((wait_ns + 999999) / 1000000);
+		until = min_u64(until, first->deadline_ns);
+	until = min_u64(until, tcp_next_deadline(e->tcp));
+	if (e->nqueued > 0 && e->nfree > 0)
+		until = min_u64(until, now + throttle_wait_ns(&e->throttle, now));
+	return until <= now ? 0 : (int)((until - now + 999999) / 1000000);
 }
 
 void
 engine_step(struct engine *e, int max_wait_ms)
 {
 	uint64_t now = engine_now_ns();
-	struct pollfd pfd = { capture_fd(e->rx), POLLIN, 0 };
+	struct pollfd pfd[1 + TCP_MAX];
+	size_t n;
 
 	expire(e, now);
 	settle_done(e);
 	send_queued(e, now);
-	(void)poll(&pfd, 1, poll_timeout_ms(e, now, max_wait_ms));
+	tcp_begin(e, now);
+	pfd[0].fd = capture_fd(e->rx);
+	pfd[0].events = POLLIN;
+	n = 1 + tcp_pollfds(e->tcp, pfd + 1, TCP_MAX);
+	(void)poll(pfd, (nfds_t)n, poll_timeout_ms(e, now, max_wait_ms));
 	/* Read even when poll saw nothing: the capture ring can hold packets
 	 * that arrived between the last read and the poll. */
 	capture_dispatch(e->rx, on_packet, e);
-	expire(e, engine_now_ns());
+	now = engine_now_ns();
+	tcp_service(e->tcp, now, on_tcp_done, e);
+	expire(e, now);
 	settle_done(e);
 	e->stats.capture_malformed = capture_malformed(e->rx);
 }
@@ -358,7 +446,8 @@ engine_step(struct engine *e, int max_wait_ms)
 bool
 engine_idle(const struct engine *e)
 {
-	return e->nqueued == 0 && e->ninflight == 0 && e->ndone == 0;
+	return e->nqueued == 0 && e->ninflight == 0 && e->ndone == 0 &&
+	    e->ntcp_wait == 0 && tcp_pool_active(e->tcp) == 0;
 }
 
 uint64_t
@@ -378,6 +467,12 @@ engine_drain(struct engine *e)
 		e->nqueued--;
 		settle_as_timeout(e, x);
 	}
+	while ((x = TAILQ_FIRST(&e->tcp_wait)) != NULL) {
+		TAILQ_REMOVE(&e->tcp_wait, x, link);
+		e->ntcp_wait--;
+		settle_as_timeout(e, x);
+	}
+	tcp_cancel_all(e->tcp, on_tcp_done, e);
 	expire(e, engine_now_ns());
 }
 

@@ -60,6 +60,8 @@ usage(FILE *f)
 	    "      --wait S            after the input ends, stop waiting S seconds after the\n"
 	    "                          last packet sent (default 10)\n"
 	    "      --window N          domains in progress at once (default 1000)\n"
+	    "      --edns-size N       EDNS0 UDP payload size advertised (default 1232; 0: no\n"
+	    "                          EDNS); truncated answers are asked again over TCP\n"
 	    "      --resume FILE       continue the scan FILE describes; on SIGINT/SIGTERM the\n"
 	    "                          scan finishes what is in flight and writes FILE\n"
 	    "                          (default on interruption: ./%s)\n"
@@ -152,6 +154,7 @@ parse_args(int argc, char **argv, struct options *o)
 		{ "wait", required_argument, NULL, 'W' },
 		{ "window", required_argument, NULL, 'N' },
 		{ "resume", required_argument, NULL, 'U' },
+		{ "edns-size", required_argument, NULL, 'Z' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -182,6 +185,11 @@ parse_args(int argc, char **argv, struct options *o)
 		case 'W': o->wait_s = (unsigned)number(optarg, "--wait", 0, 86400); break;
 		case 'N': o->window = (unsigned)number(optarg, "--window", 1, 1000000); break;
 		case 'U': o->resume = optarg; break;
+		case 'Z':
+			o->eng.edns_size = (uint16_t)number(optarg, "--edns-size", 0, 65535);
+			if (o->eng.edns_size > 0 && o->eng.edns_size < 512)
+				bad_option("--edns-size '%s': 0 (no EDNS) or at least 512", optarg);
+			break;
 		case 'q': o->quiet = true; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("gluescan %s\n", GLUESCAN_VERSION); exit(0);
@@ -295,10 +303,13 @@ summary(const struct scan_counts *c, const struct engine_stats *st, double secs)
 			    (unsigned long long)c->status[s]);
 	if (c->invalid > 0)
 		fprintf(stderr, " invalid %llu", (unsigned long long)c->invalid);
-	fprintf(stderr, "; packets sent %llu, matched %llu, retries %llu, dropped %llu\n",
+	fprintf(stderr, "; packets sent %llu, matched %llu, retries %llu, over TCP %llu, "
+	    "dropped %llu (unmatched %llu, mismatched %llu, malformed %llu)\n",
 	    (unsigned long long)st->sent, (unsigned long long)st->matched,
-	    (unsigned long long)st->retries,
-	    (unsigned long long)(st->drop_malformed + st->drop_unmatched + st->drop_mismatch));
+	    (unsigned long long)st->retries, (unsigned long long)st->tcp,
+	    (unsigned long long)(st->drop_malformed + st->drop_unmatched + st->drop_mismatch),
+	    (unsigned long long)st->drop_unmatched, (unsigned long long)st->drop_mismatch,
+	    (unsigned long long)st->drop_malformed);
 }
 
 int

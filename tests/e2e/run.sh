@@ -70,12 +70,13 @@ else
     sed 's/^/    /' "$TMP/demo.diff" | head -20
 fi
 
-# run_scan LABEL HINTS INPUT -> $TMP/LABEL.ndjson (raw) and $TMP/LABEL.json (parsed objects)
+# run_scan LABEL HINTS INPUT [OPTION...] -> $TMP/LABEL.ndjson (raw) and $TMP/LABEL.json (parsed objects)
 run_scan() {
     local label=$1 hints=$2 input=$3 rc=0
     local out="$TMP/$label.ndjson"
+    shift 3
     : >"$out"
-    timeout 300 "$GLUESCAN" "${SCAN_OPTS[@]}" -p "$hints" -i "$input" -o "$out" \
+    timeout 300 "$GLUESCAN" "${SCAN_OPTS[@]}" "$@" -p "$hints" -i "$input" -o "$out" \
         2>"$TMP/$label.stderr" || rc=$?
     if [ "$rc" -eq 0 ]; then
         pass
@@ -203,6 +204,12 @@ for hints in root tld; do
     check_verdicts "$hints" "$DIR/expected.tsv" "$DIR/domains.txt"
     check_evidence "$hints"
 done
+
+# --- a small EDNS size: truncated answers (TC=1) are asked again over TCP -----
+run_scan small-edns "$DIR/root.hints" "$DIR/domains.txt" --edns-size 512
+check_verdicts small-edns "$DIR/expected.tsv" "$DIR/domains.txt"
+evidence small-edns truncated-referral.gtest "the truncated referral was not completed over TCP (12 NS names, each with glue)" \
+    '[.ns[]? | select(.in_domain and (.glue | length) == 1)] | length == 12'
 
 # --- hints that know only gtest2, scanning under gtest: error ----------------
 cat >"$TMP/gtest2-only.hints" <<'EOF'

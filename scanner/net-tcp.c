@@ -1,0 +1,223 @@
+/* net-tcp.c -- length-prefixed DNS over non-blocking TCP, a bounded number of connections at once. */
+#include <arpa/inet.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "tcpquery.h"
+
+#define TCP_MSG_MAX 65535
+
+enum conn_state { CONN_FREE, CONN_CONNECTING, CONN_SENDING, CONN_READING };
+
+struct conn {
+	enum conn_state state;
+	int fd;
+	void *owner;
+	uint64_t deadline_ns;
+	uint8_t out[2 + 512];
+	size_t out_len, out_done;
+	uint8_t *in;		/* 2 + TCP_MSG_MAX, allocated on first use */
+	size_t in_done;
+};
+
+struct tcp_pool {
+	uint32_t src;
+	unsigned max, active;
+	struct conn *conns;
+};
+
+struct tcp_pool *
+tcp_pool_new(unsigned max, uint32_t src)
+{
+	struct tcp_pool *p = calloc(1, sizeof(*p));
+
+	if (p == NULL || (p->conns = calloc(max, sizeof(*p->conns))) == NULL)
+		err(1, "out of memory");
+	p->max = max;
+	p->src = src;
+	return p;
+}
+
+void
+tcp_pool_free(struct tcp_pool *p)
+{
+	if (p == NULL)
+		return;
+	for (unsigned i = 0; i < p->max; i++) {
+		if (p->conns[i].state != CONN_FREE)
+			close(p->conns[i].fd);
+		free(p->conns[i].in);
+	}
+	free(p->conns);
+	free(p);
+}
+
+bool
+tcp_pool_full(const struct tcp_pool *p)
+{
+	return p->active >= p->max;
+}
+
+unsigned
+tcp_pool_active(const struct tcp_pool *p)
+{
+	return p->active;
+}
+
+static int
+open_socket(uint32_t src, uint32_t dst)
+{
+	struct sockaddr_in sin;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd == -1)
+		return -1;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(src);
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
+		goto fail;
+	sin.sin_port = htons(53);
+	sin.sin_addr.s_addr = htonl(dst);
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 && errno != EINPROGRESS)
+		goto fail;
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
+bool
+tcp_start(struct tcp_pool *p, uint32_t dst, const uint8_t *query, size_t len,
+    uint64_t deadline_ns, void *owner)
+{
+	struct conn *c = NULL;
+
+	if (tcp_pool_full(p) || len > sizeof(c->out) - 2)
+		return false;
+	for (unsigned i = 0; i < p->max && c == NULL; i++)
+		if (p->conns[i].state == CONN_FREE)
+			c = &p->conns[i];
+	if (c->in == NULL && (c->in = malloc(2 + TCP_MSG_MAX)) == NULL)
+		err(1, "out of memory");
+	if ((c->fd = open_socket(p->src, dst)) == -1)
+		return false;
+	c->out[0] = (uint8_t)(len >> 8);
+	c->out[1] = (uint8_t)len;
+	memcpy(c->out + 2, query, len);
+	c->out_len = len + 2;
+	c->out_done = c->in_done = 0;
+	c->owner = owner;
+	c->deadline_ns = deadline_ns;
+	c->state = CONN_CONNECTING;
+	p->active++;
+	return true;
+}
+
+size_t
+tcp_pollfds(const struct tcp_pool *p, struct pollfd *out, size_t max)
+{
+	size_t n = 0;
+
+	for (unsigned i = 0; i < p->max && n < max; i++) {
+		const struct conn *c = &p->conns[i];
+
+		if (c->state == CONN_FREE)
+			continue;
+		out[n].fd = c->fd;
+		out[n].events = c->state == CONN_READING ? POLLIN : POLLOUT;
+		out[n].revents = 0;
+		n++;
+	}
+	return n;
+}
+
+uint64_t
+tcp_next_deadline(const struct tcp_pool *p)
+{
+	uint64_t next = UINT64_MAX;
+
+	for (unsigned i = 0; i < p->max; i++)
+		if (p->conns[i].state != CONN_FREE && p->conns[i].deadline_ns < next)
+			next = p->conns[i].deadline_ns;
+	return next;
+}
+
+static void
+finish(struct tcp_pool *p, struct conn *c, bool ok, tcp_done_fn *fn, void *ctx)
+{
+	size_t len = ok ? (size_t)(c->in[0] << 8 | c->in[1]) : 0;
+
+	close(c->fd);
+	c->state = CONN_FREE;
+	p->active--;
+	fn(ctx, c->owner, ok ? c->in + 2 : NULL, len);
+}
+
+/* One step of progress; returns -1 failed, 0 in progress, 1 complete. */
+static int
+advance(struct conn *c)
+{
+	ssize_t n;
+
+	if (c->state == CONN_CONNECTING) {
+		int soerr = 0;
+		socklen_t sl = sizeof(soerr);
+
+		if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == -1 || soerr != 0)
+			return soerr == EINPROGRESS ? 0 : -1;
+		c->state = CONN_SENDING;
+	}
+	if (c->state == CONN_SENDING) {
+		n = send(c->fd, c->out + c->out_done, c->out_len - c->out_done, MSG_NOSIGNAL);
+		if (n == -1)
+			return errno == EAGAIN || errno == ENOTCONN ? 0 : -1;
+		c->out_done += (size_t)n;
+		if (c->out_done < c->out_len)
+			return 0;
+		c->state = CONN_READING;
+	}
+	for (;;) {
+		size_t want = c->in_done < 2 ? 2 : 2 + (size_t)(c->in[0] << 8 | c->in[1]);
+
+		if (c->in_done >= 2 && c->in_done == want)
+			return want > 2 ? 1 : -1;
+		n = recv(c->fd, c->in + c->in_done, want - c->in_done, 0);
+		if (n == 0)
+			return -1;	/* closed before the whole message */
+		if (n == -1)
+			return errno == EAGAIN ? 0 : -1;
+		c->in_done += (size_t)n;
+	}
+}
+
+void
+tcp_service(struct tcp_pool *p, uint64_t now_ns, tcp_done_fn *fn, void *ctx)
+{
+	for (unsigned i = 0; i < p->max; i++) {
+		struct conn *c = &p->conns[i];
+		int r;
+
+		if (c->state == CONN_FREE)
+			continue;
+		r = advance(c);
+		if (r != 0)
+			finish(p, c, r == 1, fn, ctx);
+		else if (now_ns >= c->deadline_ns)
+			finish(p, c, false, fn, ctx);
+	}
+}
+
+void
+tcp_cancel_all(struct tcp_pool *p, tcp_done_fn *fn, void *ctx)
+{
+	for (unsigned i = 0; i < p->max; i++)
+		if (p->conns[i].state != CONN_FREE)
+			finish(p, &p->conns[i], false, fn, ctx);
+}

@@ -19,10 +19,16 @@ SAN       = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 UNIT_SRC  = $(wildcard tests/unit/*.c)
 UNIT_BIN  = build/unit-tests
 
-DEBIAN_PKGS = build-essential pkg-config libpcap-dev libnet1-dev libbsd-dev libcriterion-dev \
-	nsd dnsutils jq python3 iproute2
+# libFuzzer targets: every parser of bytes from outside.
+FUZZ_TARGETS = dnsmsg hints inputline
+FUZZ_SRC     = scanner/wire-addr.c scanner/wire-dname.c scanner/wire-msg.c \
+	scanner/conf-hints.c scanner/input-line.c
+FUZZ_SECONDS ?= 60
 
-.PHONY: all deps test unit e2e demo clean
+DEBIAN_PKGS = build-essential pkg-config libpcap-dev libnet1-dev libbsd-dev libcriterion-dev \
+	nsd dnsutils jq python3 iproute2 nftables clang libclang-rt-14-dev valgrind
+
+.PHONY: all deps test unit e2e fuzz demo clean
 
 all: gluescan
 
@@ -52,6 +58,23 @@ $(UNIT_BIN): $(LIB_SRC) $(UNIT_SRC) $(HDR)
 unit: $(UNIT_BIN)
 	ASAN_OPTIONS=detect_leaks=1 ./$(UNIT_BIN)
 
+build/fuzz-%: tests/fuzz/fuzz_%.c $(FUZZ_SRC) $(HDR)
+	@mkdir -p build
+	clang $(CPPFLAGS) $(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-o $@ $< $(FUZZ_SRC) -lbsd
+
+# Each target for FUZZ_SECONDS (make fuzz FUZZ_SECONDS=600 for a long run);
+# new inputs go to build/corpus-*, the seeds stay in tests/fuzz/corpus.
+fuzz: $(FUZZ_TARGETS:%=build/fuzz-%)
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p build/corpus-$$t; \
+		echo "fuzz $$t: $(FUZZ_SECONDS) s"; \
+		./build/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 \
+			build/corpus-$$t tests/fuzz/corpus/$$t 2>build/fuzz-$$t.log || \
+			{ tail -40 build/fuzz-$$t.log; exit 1; }; \
+		grep -E '^stat::number_of_executed_units|^Done' build/fuzz-$$t.log; \
+	done
+
 e2e: gluescan
 	bash tests/e2e/world_check.sh
 	bash tests/e2e/run.sh
@@ -59,6 +82,7 @@ e2e: gluescan
 test: deps
 	$(MAKE) gluescan
 	$(MAKE) unit
+	$(MAKE) fuzz FUZZ_SECONDS=10
 	$(MAKE) e2e
 
 # The built-in demo: a local DNS world of real NSD servers, scanned, then stopped.

@@ -1,0 +1,25 @@
+/* fuzz_dnsmsg.c -- libFuzzer target: the response parser must reject or accept any bytes without
+ * reading outside them, and what it accepts must be self-consistent. */
+#include <assert.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dnsmsg.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct dns_response resp;
+
+	if (dnsmsg_parse(data, size, &resp) != DNS_OK)
+		return 0;
+	assert(resp.nrr <= DNS_MAX_RRS);
+	assert(resp.qname_len >= 1 && resp.qname_len <= DNAME_WIRE_MAX);
+	for (size_t i = 0; i < resp.nrr; i++) {
+		assert(resp.rr[i].owner.len >= 1 && resp.rr[i].owner.len <= DNAME_WIRE_MAX);
+		assert(resp.rr[i].section <= DNS_ADDITIONAL);
+	}
+	return 0;
+}

@@ -70,6 +70,8 @@ uint64_t engine_last_send_ns(const struct engine *e);
 /* Settle every question, now and from now on, as a final timeout. */
 void engine_drain(struct engine *e);
 const struct engine_stats *engine_stats(struct engine *e);
+/* How long all the tries of one question can take, back-off included. */
+uint64_t engine_tries_ms(const struct engine_config *cfg);
 uint64_t engine_now_ns(void);
 
 #endif

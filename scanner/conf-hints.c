@@ -80,7 +80,8 @@ read_record(struct reader *r, char *out, size_t cap, bool *starts_blank)
 			}
 			out[used++] = c == '\t' ? ' ' : c;
 		}
-		out[used++] = ' ';
+		if (used == 0 || out[used - 1] != ' ')	/* blank lines take no room */
+			out[used++] = ' ';
 		out[used] = '\0';
 		if (depth == 0) {
 			free(line);
@@ -99,16 +100,14 @@ read_record(struct reader *r, char *out, size_t cap, bool *starts_blank)
 	return 0;
 }
 
+/* Fields past MAX_FIELDS are dropped: only types that are skipped have so many. */
 static int
 split(char *s, char *fields[MAX_FIELDS])
 {
 	int n = 0;
 
-	for (char *tok = strtok(s, " "); tok != NULL; tok = strtok(NULL, " ")) {
-		if (n == MAX_FIELDS)
-			return -1;
+	for (char *tok = strtok(s, " "); tok != NULL && n < MAX_FIELDS; tok = strtok(NULL, " "))
 		fields[n++] = tok;
-	}
 	return n;
 }
 
@@ -227,9 +226,7 @@ hints_read(FILE *f, const char *name, struct hints *out, char *err, size_t errle
 	while (ok && (got = read_record(&r, record, MAX_RECORD, &blank)) == 1) {
 		int nf = split(record, fields);
 
-		if (nf < 0)
-			ok = fail(&r, "too many fields");
-		else if (nf == 0)
+		if (nf == 0)
 			continue;
 		else if (fields[0][0] == '$') {
 			if (strcasecmp(fields[0], "$TTL") != 0)

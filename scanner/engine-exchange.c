@@ -17,6 +17,11 @@
 #define SEND_BATCH 256
 /* TCP exchanges at once, for truncated answers; more wait their turn. */
 #define TCP_MAX 64
+/* Try k waits timeout << min(k, BACKOFF_MAX_SHIFT): a lossy path gets time. */
+#define BACKOFF_MAX_SHIFT 3
+/* One timer FIFO per back-off step: within a step every try waits the same
+ * time, so each list stays in deadline order and expiry is O(1). */
+#define TIMER_LISTS (BACKOFF_MAX_SHIFT + 1)
 
 enum xstate { XS_QUEUED, XS_INFLIGHT, XS_TCP_WAIT, XS_TCP, XS_DONE };
 
@@ -28,6 +33,7 @@ struct exchange {
 	uint8_t sent_name[DNAME_WIRE_MAX];	/* qname with the case it was sent in */
 	struct addr servers[ENGINE_MAX_SERVERS];
 	uint8_t nservers, start, tries;
+	uint8_t timer_list;		/* which of engine.timers holds it in flight */
 	uint32_t slot;
 	uint16_t port, id;
 	uint32_t server;		/* IPv4 of the current try, host order */
@@ -48,7 +54,7 @@ struct engine {
 	struct exchange **slots;
 	uint32_t *free_slots;
 	size_t nfree;
-	struct xlist queue, timers, done, tcp_wait;
+	struct xlist queue, timers[TIMER_LISTS], done, tcp_wait;
 	size_t nqueued, ninflight, ndone, ntcp_wait;
 	struct tcp_pool *tcp;
 	bool draining;
@@ -80,7 +86,8 @@ engine_new(const struct engine_config *cfg, char *err, size_t errlen, bool *need
 	if (e->cfg.max_inflight == 0 || e->cfg.max_inflight > 65536)
 		e->cfg.max_inflight = 65536;
 	TAILQ_INIT(&e->queue);
-	TAILQ_INIT(&e->timers);
+	for (int i = 0; i < TIMER_LISTS; i++)
+		TAILQ_INIT(&e->timers[i]);
 	TAILQ_INIT(&e->done);
 	TAILQ_INIT(&e->tcp_wait);
 	e->tcp = tcp_pool_new(TCP_MAX, cfg->src);
@@ -125,7 +132,8 @@ engine_free(struct engine *e)
 	if (e == NULL)
 		return;
 	free_list(&e->queue);
-	free_list(&e->timers);
+	for (int i = 0; i < TIMER_LISTS; i++)
+		free_list(&e->timers[i]);
 	free_list(&e->done);
 	free_list(&e->tcp_wait);
 	tcp_pool_free(e->tcp);
@@ -195,11 +203,12 @@ send_one(struct engine *e, struct exchange *x, uint64_t now)
 	e->stats.sent++;
 	if (x->tries > 0)
 		e->stats.retries++;
+	x->timer_list = x->tries < BACKOFF_MAX_SHIFT ? x->tries : BACKOFF_MAX_SHIFT;
 	x->tries++;
 	x->sent_ns = now;
-	x->deadline_ns = now + (uint64_t)e->cfg.timeout_ms * 1000000u;
+	x->deadline_ns = now + ((uint64_t)e->cfg.timeout_ms * 1000000u << x->timer_list);
 	x->state = XS_INFLIGHT;
-	TAILQ_INSERT_TAIL(&e->timers, x, link);	/* one timeout for all: FIFO is ordered */
+	TAILQ_INSERT_TAIL(&e->timers[x->timer_list], x, link);
 	e->ninflight++;
 	e->last_send_ns = now;
 }
@@ -225,7 +234,7 @@ send_queued(struct engine *e, uint64_t now)
 static void
 leave_flight(struct engine *e, struct exchange *x)
 {
-	TAILQ_REMOVE(&e->timers, x, link);
+	TAILQ_REMOVE(&e->timers[x->timer_list], x, link);
 	e->ninflight--;
 	e->slots[x->slot] = NULL;
 	e->free_slots[e->nfree++] = x->slot;
@@ -275,9 +284,12 @@ expire(struct engine *e, uint64_t now)
 {
 	struct exchange *x;
 
-	while ((x = TAILQ_FIRST(&e->timers)) != NULL && (x->deadline_ns <= now || e->draining)) {
-		leave_flight(e, x);
-		try_failed(e, x);
+	for (int i = 0; i < TIMER_LISTS; i++) {
+		while ((x = TAILQ_FIRST(&e->timers[i])) != NULL &&
+		    (x->deadline_ns <= now || e->draining)) {
+			leave_flight(e, x);
+			try_failed(e, x);
+		}
 	}
 }
 
@@ -406,12 +418,12 @@ static int
 poll_timeout_ms(struct engine *e, uint64_t now, int max_wait_ms)
 {
 	uint64_t until = now + (uint64_t)max_wait_ms * 1000000u;
-	struct exchange *first = TAILQ_FIRST(&e->timers);
 
 	if (e->ndone > 0)
 		return 0;
-	if (first != NULL)
-		until = min_u64(until, first->deadline_ns);
+	for (int i = 0; i < TIMER_LISTS; i++)
+		if (!TAILQ_EMPTY(&e->timers[i]))
+			until = min_u64(until, TAILQ_FIRST(&e->timers[i])->deadline_ns);
 	until = min_u64(until, tcp_next_deadline(e->tcp));
 	if (e->nqueued > 0 && e->nfree > 0)
 		until = min_u64(until, now + throttle_wait_ns(&e->throttle, now));
@@ -474,6 +486,16 @@ engine_drain(struct engine *e)
 	}
 	tcp_cancel_all(e->tcp, on_tcp_done, e);
 	expire(e, engine_now_ns());
+}
+
+uint64_t
+engine_tries_ms(const struct engine_config *cfg)
+{
+	uint64_t ms = 0;
+
+	for (unsigned k = 0; k <= cfg->retries; k++)
+		ms += (uint64_t)cfg->timeout_ms << (k < BACKOFF_MAX_SHIFT ? k : BACKOFF_MAX_SHIFT);
+	return ms;
 }
 
 const struct engine_stats *

@@ -31,6 +31,7 @@ enum { EXIT_USAGE = 2, EXIT_INTERRUPTED = 130 };
 #define DEFAULT_RESUME "gluescan.resume"
 
 #define DEFAULT_PORTS 1024
+#define WAIT_AUTO UINT_MAX
 
 struct options {
 	const char *input, *output, *parents, *resume;
@@ -56,9 +57,9 @@ usage(FILE *f)
 	    "      --source-port P[-Q] ports to send from (default: %d ports above the kernel's\n"
 	    "                          ephemeral range)\n"
 	    "      --retries N         tries after the first, per question (default 2)\n"
-	    "      --timeout MS        per try (default 1000)\n"
+	    "      --timeout MS        first try (default 1000); later tries wait 2x, 4x, 8x\n"
 	    "      --wait S            after the input ends, stop waiting S seconds after the\n"
-	    "                          last packet sent (default 10)\n"
+	    "                          last packet sent (default: all tries of one question)\n"
 	    "      --window N          domains in progress at once (default 1000)\n"
 	    "      --edns-size N       EDNS0 UDP payload size advertised (default 1232; 0: no\n"
 	    "                          EDNS); truncated answers are asked again over TCP\n"
@@ -318,7 +319,7 @@ main(int argc, char **argv)
 	struct options o = {
 		.eng = { .rate = 2000, .retries = 2, .timeout_ms = 1000, .edns_size = 1232,
 		    .max_inflight = 65536 },
-		.window = 1000, .wait_s = 10,
+		.window = 1000, .wait_s = WAIT_AUTO,
 	};
 	struct scan_options so = { .stop = &stop_requested };
 	struct scan_counts counts;
@@ -354,7 +355,7 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	so.window = o.window;
-	so.wait_s = o.wait_s;
+	so.wait_s = o.wait_s != WAIT_AUTO ? o.wait_s : (unsigned)(engine_tries_ms(&o.eng) / 1000) + 2;
 
 	if (!o.ports_given)
 		portblock_default(DEFAULT_PORTS, &o.eng.port_lo, &o.eng.port_hi);

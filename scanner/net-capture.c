@@ -7,8 +7,10 @@
 
 #include "capture.h"
 
-/* Large enough that a burst of answers while we are busy sending is not lost. */
-#define CAPTURE_BUFFER (64 << 20)
+/* Large enough that a burst of answers while we are busy sending is not lost;
+ * the kernel maps all of it into our address space at once (it is most of
+ * the resident size), and packets are packed in it, so ~100k answers fit. */
+#define CAPTURE_BUFFER (16 << 20)
 
 struct capture {
 	pcap_t *p;

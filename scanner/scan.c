@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "domain.h"
 #include "inputline.h"
@@ -63,8 +64,15 @@ admit_one(struct scan *s, struct engine *e, struct resolver *r)
 			return true;
 		}
 	}
-	if (ferror(s->opt->in))
+	if (ferror(s->opt->in)) {
+		if (errno == EINTR && *s->opt->stop) {
+			/* The signal to stop came while waiting for input: the
+			 * line being read is not ours yet, so not counted. */
+			clearerr(s->opt->in);
+			return false;
+		}
 		s->read_errno = errno;
+	}
 	s->at->complete = s->read_errno == 0;
 	return false;
 }
@@ -87,6 +95,16 @@ skip_resumed(struct scan *s, const struct resume_state *from)
 	}
 	s->at->lines = from->lines;
 	return s->at->input_hash == from->input_hash;
+}
+
+/* A file or memory stream answers at once; a pipe or terminal may wait forever. */
+static bool
+cannot_block(FILE *f)
+{
+	struct stat st;
+	int fd = fileno(f);
+
+	return fd < 0 || (fstat(fd, &st) == 0 && S_ISREG(st.st_mode));
 }
 
 enum scan_end
@@ -128,7 +146,7 @@ scan_run(struct engine *e, struct resolver *r, const struct scan_options *opt,
 	}
 	free(s.line);
 	fflush(opt->out);
-	if (!at->complete && s.read_errno == 0) {
+	if (!at->complete && s.read_errno == 0 && cannot_block(opt->in)) {
 		/* Stopped right at the end of the input: nothing is left to resume. */
 		int c = getc(opt->in);
 

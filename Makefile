@@ -78,6 +78,7 @@ fuzz: $(FUZZ_TARGETS:%=build/fuzz-%)
 e2e: gluescan
 	bash tests/e2e/world_check.sh
 	bash tests/e2e/hardening.sh
+	bash tests/e2e/loss.sh
 	bash tests/e2e/run.sh
 
 test: deps

@@ -201,6 +201,9 @@ parse_args(int argc, char **argv, struct options *o)
 	return optind;
 }
 
+/* Domains given as arguments are read like an input file from this buffer. */
+static char *args_buf;
+
 static FILE *
 open_input(const struct options *o, int argc, char **argv, int first_arg)
 {
@@ -219,7 +222,8 @@ open_input(const struct options *o, int argc, char **argv, int first_arg)
 		fclose(f);
 		if ((f = fmemopen(buf, len, "r")) == NULL)
 			err(1, "fmemopen");
-		return f;	/* buf lives until exit */
+		args_buf = buf;
+		return f;
 	}
 	if (o->input == NULL || strcmp(o->input, "-") == 0)
 		return stdin;
@@ -383,6 +387,9 @@ main(int argc, char **argv)
 		summary(&counts, engine_stats(e), (double)(engine_now_ns() - t0) / 1e9);
 	if (ferror(so.out) || fclose(so.out) == EOF)
 		err(1, "writing the output");
+	if (so.in != stdin)
+		fclose(so.in);
+	free(args_buf);
 	resolver_free(r);
 	engine_free(e);
 

@@ -66,6 +66,18 @@ else
 fi
 echo "hostile input: 20k garbage lines peak ${rss_small} KiB, 200k lines ${rss_big} KiB" >&2
 
+# --- the whole world scanned under valgrind: no error, no leak ----------------
+if valgrind -q --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+    --error-exitcode=99 "$GLUESCAN" -q -p "$DIR/root.hints" --timeout 1000 -i "$DIR/domains.txt" \
+    -o "$TMP/valgrind.ndjson" 2>"$TMP/valgrind.log"; then
+    pass
+else
+    fail "[valgrind] memcheck reports errors or leaks:"
+    head -40 "$TMP/valgrind.log" | sed 's/^/    /'
+fi
+jq -c . "$TMP/valgrind.ndjson" >"$TMP/valgrind.json"
+check_verdicts_only valgrind
+
 # --- bad options and files: exit 2, one line on stderr, nothing on stdout -----
 bad_call() {
     local what=$1 rc=0; shift

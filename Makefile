@@ -35,6 +35,11 @@ all: gluescan
 gluescan: $(OBJ)
 	$(CC) $(CFLAGS) -o $@ $(OBJ) $(PKG_LIBS)
 
+# The scanner itself under the sanitizers, for one pass of the end-to-end test.
+build/gluescan-asan: $(SRC) $(HDR)
+	@mkdir -p build
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) -O1 -g $(SAN) $(WARN) -o $@ $(SRC) $(PKG_LIBS)
+
 build/%.o: %.c $(HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
@@ -75,7 +80,8 @@ fuzz: $(FUZZ_TARGETS:%=build/fuzz-%)
 		grep -E '^stat::number_of_executed_units|^Done' build/fuzz-$$t.log; \
 	done
 
-e2e: gluescan
+e2e: gluescan build/gluescan-asan
+	GLUESCAN=build/gluescan-asan bash tests/e2e/run.sh
 	bash tests/e2e/world_check.sh
 	bash tests/e2e/hardening.sh
 	bash tests/e2e/loss.sh

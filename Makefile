@@ -26,7 +26,8 @@ FUZZ_SRC     = scanner/wire-addr.c scanner/wire-dname.c scanner/wire-msg.c \
 FUZZ_SECONDS ?= 60
 
 DEBIAN_PKGS = build-essential pkg-config libpcap-dev libnet1-dev libbsd-dev libcriterion-dev \
-	nsd dnsutils jq python3 iproute2 nftables clang libclang-rt-14-dev valgrind
+	nsd dnsutils jq python3 iproute2 nftables clang libclang-rt-14-dev valgrind \
+	tshark bsdutils
 
 .PHONY: all deps test unit e2e fuzz demo clean
 
@@ -85,6 +86,7 @@ e2e: gluescan build/gluescan-asan
 	bash tests/e2e/world_check.sh
 	bash tests/e2e/hardening.sh
 	bash tests/e2e/loss.sh
+	bash tests/e2e/operate.sh
 	bash tests/e2e/run.sh
 
 test: deps

@@ -13,6 +13,8 @@ struct udp_packet {
 	uint16_t sport, dport;
 	const uint8_t *payload;
 	size_t len;
+	const uint8_t *ip;	/* the whole IPv4 packet, for the --pcap file */
+	size_t ip_len;
 };
 
 typedef void capture_fn(void *ctx, const struct udp_packet *p);

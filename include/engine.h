@@ -50,10 +50,13 @@ struct xreply {
 typedef bool xreply_fn(void *ctx, const struct xreply *r);
 
 struct engine;
+struct pcapdump;
 
 struct engine *engine_new(const struct engine_config *cfg, char *err, size_t errlen,
     bool *need_privilege);
 void engine_free(struct engine *e);
+/* Copy every UDP packet sent and received to d (NULL: stop). */
+void engine_set_dump(struct engine *e, struct pcapdump *d);
 
 /*
  * Ask qname/qtype of the IPv4 servers given (others are ignored; with none

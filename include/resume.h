@@ -13,6 +13,7 @@ struct resume_state {
 	uint64_t lines;		/* input lines in those bytes */
 	uint64_t input_hash;	/* hash of those bytes */
 	uint64_t hints_hash;	/* the --parents file: other hints, other verdicts */
+	uint64_t shard;		/* I << 32 | N of --shard I/N: another slice, other lines */
 	bool complete;		/* the input was read to its end */
 };
 

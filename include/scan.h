@@ -11,14 +11,20 @@
 #include "resume.h"
 #include "verdict.h"
 
+struct scan_counts;
+
 struct scan_options {
 	FILE *in, *out;
 	unsigned window;	/* domains in progress at once */
 	unsigned wait_s;	/* after the input ends: give up this long after the last packet */
+	unsigned shard, shards;	/* take input line k (from 0) only when k mod shards == shard - 1 */
 	/* Set by a signal handler: stop taking input, finish what is in flight. */
 	volatile sig_atomic_t *stop;
 	/* Skip the input this state covers (checking it is the same input). */
 	const struct resume_state *resume_from;
+	/* Called about once a second with the counts so far and the input position. */
+	void (*tick)(void *ctx, const struct scan_counts *c, const struct resume_state *at);
+	void *tick_ctx;
 };
 
 struct scan_counts {

@@ -47,7 +47,7 @@ resume_load(const char *path, struct resume_state *st, char *err, size_t errlen)
 	struct { const char *key; uint64_t *value; } fields[] = {
 		{ "offset", &st->offset }, { "lines", &st->lines },
 		{ "input_hash", &st->input_hash }, { "hints_hash", &st->hints_hash },
-		{ "complete", &complete },
+		{ "shard", &st->shard }, { "complete", &complete },
 	};
 
 	memset(st, 0, sizeof(*st));
@@ -73,7 +73,7 @@ resume_load(const char *path, struct resume_state *st, char *err, size_t errlen)
 	}
 	st->complete = complete != 0;
 	fclose(f);
-	if (seen != 31) {
+	if (seen != (1u << (sizeof(fields) / sizeof(fields[0]))) - 1) {
 		snprintf(err, errlen, "%s is incomplete or damaged", path);
 		return -1;
 	}
@@ -94,6 +94,7 @@ resume_save(const char *path, const struct resume_state *st)
 	fprintf(f, "gluescan-resume %d\n", RESUME_FORMAT);
 	fprintf(f, "offset %" PRIx64 "\nlines %" PRIx64 "\n", st->offset, st->lines);
 	fprintf(f, "input_hash %" PRIx64 "\nhints_hash %" PRIx64 "\n", st->input_hash, st->hints_hash);
+	fprintf(f, "shard %" PRIx64 "\n", st->shard);
 	fprintf(f, "complete %d\n", st->complete ? 1 : 0);
 	ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
 	ok = fclose(f) == 0 && ok;

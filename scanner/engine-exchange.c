@@ -9,6 +9,7 @@
 #include "capture.h"
 #include "cookie.h"
 #include "engine.h"
+#include "pcapdump.h"
 #include "portblock.h"
 #include "rawsend.h"
 #include "tcpquery.h"
@@ -60,6 +61,7 @@ struct engine {
 	bool draining;
 	uint64_t last_send_ns;
 	struct dns_response resp;	/* parse buffer: one answer at a time */
+	struct pcapdump *dump;
 	struct engine_stats stats;
 };
 
@@ -113,6 +115,12 @@ engine_new(const struct engine_config *cfg, char *err, size_t errlen, bool *need
 fail:
 	engine_free(e);
 	return NULL;
+}
+
+void
+engine_set_dump(struct engine *e, struct pcapdump *d)
+{
+	e->dump = d;
 }
 
 static void
@@ -200,6 +208,8 @@ send_one(struct engine *e, struct exchange *x, uint64_t now)
 	len = build_query(e, x, pkt);
 	if (!rawsend_udp(e->tx, x->server, x->port, 53, pkt, len))
 		e->stats.send_errors++;
+	if (e->dump != NULL)
+		pcapdump_udp(e->dump, e->cfg.src, x->server, x->port, 53, pkt, len);
 	e->stats.sent++;
 	if (x->tries > 0)
 		e->stats.retries++;
@@ -385,6 +395,8 @@ on_packet(void *ctx, const struct udp_packet *p)
 	uint32_t slot;
 
 	e->stats.received++;
+	if (e->dump != NULL)
+		pcapdump_ip(e->dump, p->ip, p->ip_len);
 	if (dnsmsg_parse(p->payload, p->len, &e->resp) != DNS_OK) {
 		e->stats.drop_malformed++;
 		return;

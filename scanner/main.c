@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "engine.h"
@@ -14,7 +15,9 @@
 #include "resolver.h"
 #include "route.h"
 #include "scan.h"
+#include "pcapdump.h"
 #include "portblock.h"
+#include "report.h"
 #include "resume.h"
 
 #ifndef GLUESCAN_VERSION
@@ -34,9 +37,9 @@ enum { EXIT_USAGE = 2, EXIT_INTERRUPTED = 130 };
 #define WAIT_AUTO UINT_MAX
 
 struct options {
-	const char *input, *output, *parents, *resume;
+	const char *input, *output, *parents, *resume, *pcap, *stats;
 	struct engine_config eng;
-	unsigned window, wait_s;
+	unsigned window, wait_s, shard, shards;
 	bool quiet, ports_given;
 };
 
@@ -66,7 +69,11 @@ usage(FILE *f)
 	    "      --resume FILE       continue the scan FILE describes; on SIGINT/SIGTERM the\n"
 	    "                          scan finishes what is in flight and writes FILE\n"
 	    "                          (default on interruption: ./%s)\n"
-	    "  -q, --quiet             no summary on stderr\n"
+	    "      --shard I/N         scan only the I-th of N disjoint slices of the input\n"
+	    "                          (line k goes to slice k mod N + 1)\n"
+	    "      --pcap FILE         also write every UDP packet sent and received (pcap)\n"
+	    "      --stats FILE        JSON summary at the end: counts, packets, drops, rates\n"
+	    "  -q, --quiet             no progress line and no summary on stderr\n"
 	    "  -h, --help              this text\n"
 	    "  -V, --version           version\n\n"
 	    "Needs CAP_NET_RAW and CAP_NET_ADMIN: run as root or\n"
@@ -117,6 +124,18 @@ parse_ports(const char *arg, struct options *o)
 	o->ports_given = true;
 }
 
+static void
+parse_shard(const char *arg, struct options *o)
+{
+	char buf[32], *slash;
+
+	if (strlcpy(buf, arg, sizeof(buf)) >= sizeof(buf) || (slash = strchr(buf, '/')) == NULL)
+		bad_option("--shard '%s' must be I/N, e.g. 2/8", arg);
+	*slash = '\0';
+	o->shards = (unsigned)number(slash + 1, "--shard N", 1, 1000000);
+	o->shard = (unsigned)number(buf, "--shard I", 1, o->shards);
+}
+
 /* The shipped root hints: installed copy, else targets/ beside the binary. */
 static const char *
 default_hints(void)
@@ -156,6 +175,9 @@ parse_args(int argc, char **argv, struct options *o)
 		{ "window", required_argument, NULL, 'N' },
 		{ "resume", required_argument, NULL, 'U' },
 		{ "edns-size", required_argument, NULL, 'Z' },
+		{ "pcap", required_argument, NULL, 'C' },
+		{ "shard", required_argument, NULL, 'H' },
+		{ "stats", required_argument, NULL, 'J' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -186,6 +208,9 @@ parse_args(int argc, char **argv, struct options *o)
 		case 'W': o->wait_s = (unsigned)number(optarg, "--wait", 0, 86400); break;
 		case 'N': o->window = (unsigned)number(optarg, "--window", 1, 1000000); break;
 		case 'U': o->resume = optarg; break;
+		case 'C': o->pcap = optarg; break;
+		case 'H': parse_shard(optarg, o); break;
+		case 'J': o->stats = optarg; break;
 		case 'Z':
 			o->eng.edns_size = (uint16_t)number(optarg, "--edns-size", 0, 65535);
 			if (o->eng.edns_size > 0 && o->eng.edns_size < 512)
@@ -255,6 +280,54 @@ load_hints(const char *path, struct hints *h)
 	}
 }
 
+/* What the progress line and the closing reports need. */
+struct progress {
+	struct engine *engine;
+	uint64_t t0, input_size;
+	bool tty;
+};
+
+static struct report_view
+view(const struct progress *p, const struct scan_counts *c, const struct resume_state *at)
+{
+	struct report_view v = {
+		.counts = c, .net = engine_stats(p->engine),
+		.elapsed_s = (double)(engine_now_ns() - p->t0) / 1e9,
+		.bytes_read = at->offset, .bytes_total = p->input_size,
+	};
+
+	return v;
+}
+
+static void
+on_tick(void *ctx, const struct scan_counts *c, const struct resume_state *at)
+{
+	struct report_view v = view(ctx, c, at);
+
+	report_progress(stderr, &v);
+}
+
+static uint64_t
+input_size(FILE *f)
+{
+	struct stat st;
+
+	return fileno(f) >= 0 && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) ?
+	    (uint64_t)st.st_size : 0;
+}
+
+static void
+write_stats(const char *path, const struct report_view *v)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL)
+		err(1, "cannot write %s", path);
+	report_stats_json(f, v);
+	if (fclose(f) == EOF)
+		err(1, "writing %s", path);
+}
+
 static volatile sig_atomic_t stop_requested;
 
 /* First signal: finish what is in flight. Second: leave at once. */
@@ -278,9 +351,15 @@ catch_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+static uint64_t
+shard_id(const struct options *o)
+{
+	return (uint64_t)o->shard << 32 | o->shards;
+}
+
 /* The state a --resume FILE holds, refused when it belongs to another scan. */
 static bool
-load_resume(const char *path, uint64_t hints_hash, struct resume_state *st)
+load_resume(const char *path, uint64_t hints_hash, uint64_t shard, struct resume_state *st)
 {
 	char errbuf[512];
 	int got = resume_load(path, st, errbuf, sizeof(errbuf));
@@ -295,26 +374,11 @@ load_resume(const char *path, uint64_t hints_hash, struct resume_state *st)
 		fprintf(stderr, "gluescan: %s was written for a scan with other --parents hints\n", path);
 		exit(EXIT_USAGE);
 	}
+	if (st->shard != shard) {
+		fprintf(stderr, "gluescan: %s was written for another --shard\n", path);
+		exit(EXIT_USAGE);
+	}
 	return true;
-}
-
-static void
-summary(const struct scan_counts *c, const struct engine_stats *st, double secs)
-{
-	fprintf(stderr, "gluescan: %llu lines in %.1f s:", (unsigned long long)c->decided, secs);
-	for (int s = 0; s <= STATUS_OK; s++)
-		if (c->status[s] > 0)
-			fprintf(stderr, " %s %llu", status_name((enum status)s),
-			    (unsigned long long)c->status[s]);
-	if (c->invalid > 0)
-		fprintf(stderr, " invalid %llu", (unsigned long long)c->invalid);
-	fprintf(stderr, "; packets sent %llu, matched %llu, retries %llu, over TCP %llu, "
-	    "dropped %llu (unmatched %llu, mismatched %llu, malformed %llu)\n",
-	    (unsigned long long)st->sent, (unsigned long long)st->matched,
-	    (unsigned long long)st->retries, (unsigned long long)st->tcp,
-	    (unsigned long long)(st->drop_malformed + st->drop_unmatched + st->drop_mismatch),
-	    (unsigned long long)st->drop_unmatched, (unsigned long long)st->drop_mismatch,
-	    (unsigned long long)st->drop_malformed);
 }
 
 int
@@ -323,7 +387,7 @@ main(int argc, char **argv)
 	struct options o = {
 		.eng = { .rate = 2000, .retries = 2, .timeout_ms = 1000, .edns_size = 1232,
 		    .max_inflight = 65536 },
-		.window = 1000, .wait_s = WAIT_AUTO,
+		.window = 1000, .wait_s = WAIT_AUTO, .shard = 1, .shards = 1,
 	};
 	struct scan_options so = { .stop = &stop_requested };
 	struct scan_counts counts;
@@ -332,6 +396,9 @@ main(int argc, char **argv)
 	struct resolver *r;
 	struct addr first;
 	struct hints hints;
+	struct pcapdump *dump = NULL;
+	struct progress prog;
+	struct report_view final;
 	char errbuf[512];
 	const char *hints_path, *resume_path;
 	bool need_priv, resuming = false;
@@ -343,7 +410,7 @@ main(int argc, char **argv)
 	load_hints(hints_path, &hints);
 	if (!resume_hash_file(hints_path, &hints_hash))
 		errx(EXIT_USAGE, "cannot read hints %s", hints_path);
-	if (o.resume != NULL && (resuming = load_resume(o.resume, hints_hash, &from))) {
+	if (o.resume != NULL && (resuming = load_resume(o.resume, hints_hash, shard_id(&o), &from))) {
 		if (from.complete) {
 			if (!o.quiet)
 				fprintf(stderr, "gluescan: %s: that scan is complete, nothing left\n", o.resume);
@@ -359,6 +426,8 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	so.window = o.window;
+	so.shard = o.shard;
+	so.shards = o.shards;
 	so.wait_s = o.wait_s != WAIT_AUTO ? o.wait_s : (unsigned)(engine_tries_ms(&o.eng) / 1000) + 2;
 
 	if (!o.ports_given)
@@ -372,19 +441,40 @@ main(int argc, char **argv)
 			    "'setcap cap_net_raw,cap_net_admin=eip %s'", argv[0]);
 		errx(1, "%s", errbuf);
 	}
+	if (o.pcap != NULL) {
+		if ((dump = pcapdump_open(o.pcap, errbuf, sizeof(errbuf))) == NULL)
+			errx(EXIT_USAGE, "%s", errbuf);
+		engine_set_dump(e, dump);
+	}
 	r = resolver_new(e);
 	resolver_add_hints(r, &hints);
 	hints_free(&hints);
 	catch_signals();
 
+	prog.engine = e;
+	prog.t0 = t0;
+	prog.input_size = input_size(so.in);
+	prog.tty = !o.quiet && isatty(STDERR_FILENO);
+	if (prog.tty) {
+		so.tick = on_tick;
+		so.tick_ctx = &prog;
+	}
 	end = scan_run(e, r, &so, &counts, &at);
 	if (end == SCAN_READ_ERROR)
 		err(1, "reading the input");
 	if (end == SCAN_NOT_SAME_INPUT)
 		errx(EXIT_USAGE, "%s: the input is not the one this resume file was written for",
 		    o.resume);
+	final = view(&prog, &counts, &at);
+	if (prog.tty)
+		fputc('\n', stderr);
 	if (!o.quiet)
-		summary(&counts, engine_stats(e), (double)(engine_now_ns() - t0) / 1e9);
+		report_summary(stderr, &final);
+	if (o.stats != NULL)
+		write_stats(o.stats, &final);
+	if (!pcapdump_close(dump))
+		errx(1, "writing %s failed", o.pcap);
+	engine_set_dump(e, NULL);
 	if (ferror(so.out) || fclose(so.out) == EOF)
 		err(1, "writing the output");
 	if (so.in != stdin)
@@ -394,6 +484,7 @@ main(int argc, char **argv)
 	engine_free(e);
 
 	at.hints_hash = hints_hash;
+	at.shard = shard_id(&o);
 	resume_path = o.resume ? o.resume : (end == SCAN_STOPPED ? DEFAULT_RESUME : NULL);
 	if (resume_path != NULL && !resume_save(resume_path, &at))
 		err(1, "writing the resume state to %s", resume_path);

@@ -156,6 +156,8 @@ on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 	pkt.dst = get32(ip + 16);
 	pkt.sport = get16(ip + ihl);
 	pkt.dport = get16(ip + ihl + 2);
+	pkt.ip = ip;
+	pkt.ip_len = total;
 	pkt.payload = ip + ihl + 8;
 	pkt.len = ulen - 8;
 	c->fn(c->ctx, &pkt);

@@ -48,6 +48,8 @@ admit_one(struct scan *s, struct engine *e, struct resolver *r)
 		s->at->offset += (uint64_t)len;
 		s->at->lines++;
 		s->at->input_hash = resume_hash(s->at->input_hash, s->line, (size_t)len);
+		if ((s->at->lines - 1) % s->opt->shards != s->opt->shard - 1)
+			continue;	/* another shard's line */
 		switch (input_line(s->line, (size_t)len, &name, &why)) {
 		case LINE_SKIP:
 			continue;
@@ -113,6 +115,7 @@ scan_run(struct engine *e, struct resolver *r, const struct scan_options *opt,
 {
 	struct scan s = { .opt = opt, .counts = counts, .at = at };
 	bool more = true, drained = false;
+	uint64_t next_tick = engine_now_ns();
 
 	memset(counts, 0, sizeof(*counts));
 	at->offset = at->lines = 0;
@@ -129,6 +132,10 @@ scan_run(struct engine *e, struct resolver *r, const struct scan_options *opt,
 		if (!more && s.active == 0)
 			break;
 		engine_step(e, 100);
+		if (opt->tick != NULL && engine_now_ns() >= next_tick) {
+			opt->tick(opt->tick_ctx, counts, at);
+			next_tick = engine_now_ns() + 1000000000u;
+		}
 		if (drained && engine_idle(e))
 			errx(1, "internal error: %u domains stalled after the drain", s.active);
 		if (more || drained)

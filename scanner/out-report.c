@@ -1,0 +1,86 @@
+/* out-report.c -- progress line, summary line and the --stats JSON, from the same counters. */
+#include "report.h"
+
+static unsigned long long
+dropped(const struct engine_stats *n)
+{
+	return (unsigned long long)(n->drop_malformed + n->drop_unmatched + n->drop_mismatch);
+}
+
+static void
+status_counts(FILE *f, const struct scan_counts *c)
+{
+	for (int s = 0; s <= STATUS_OK; s++)
+		if (c->status[s] > 0)
+			fprintf(f, " %s %llu", status_name((enum status)s),
+			    (unsigned long long)c->status[s]);
+	if (c->invalid > 0)
+		fprintf(f, " invalid %llu", (unsigned long long)c->invalid);
+}
+
+static double
+per_second(uint64_t n, double secs)
+{
+	return secs > 0 ? (double)n / secs : 0;
+}
+
+void
+report_progress(FILE *tty, const struct report_view *v)
+{
+	fprintf(tty, "\r\033[K%.0f pkt/s, %llu done", per_second(v->net->sent, v->elapsed_s),
+	    (unsigned long long)v->counts->decided);
+	if (v->bytes_total > 0 && v->bytes_read > 0) {
+		double frac = (double)v->bytes_read / (double)v->bytes_total;
+
+		fprintf(tty, " (%.1f%%, ETA %.0f s)", 100 * frac,
+		    frac > 0 ? v->elapsed_s * (1 - frac) / frac : 0);
+	}
+	fputc(':', tty);
+	status_counts(tty, v->counts);
+	fflush(tty);
+}
+
+void
+report_summary(FILE *f, const struct report_view *v)
+{
+	const struct engine_stats *n = v->net;
+
+	fprintf(f, "gluescan: %llu lines in %.1f s:", (unsigned long long)v->counts->decided,
+	    v->elapsed_s);
+	status_counts(f, v->counts);
+	fprintf(f, "; packets sent %llu, matched %llu, retries %llu, over TCP %llu, "
+	    "dropped %llu (unmatched %llu, mismatched %llu, malformed %llu)\n",
+	    (unsigned long long)n->sent, (unsigned long long)n->matched,
+	    (unsigned long long)n->retries, (unsigned long long)n->tcp, dropped(n),
+	    (unsigned long long)n->drop_unmatched, (unsigned long long)n->drop_mismatch,
+	    (unsigned long long)n->drop_malformed);
+}
+
+void
+report_stats_json(FILE *f, const struct report_view *v)
+{
+	const struct engine_stats *n = v->net;
+	const struct scan_counts *c = v->counts;
+
+	fprintf(f, "{\"lines\":%llu,\"status\":{", (unsigned long long)c->decided);
+	for (int s = 0; s <= STATUS_OK; s++)
+		fprintf(f, "\"%s\":%llu,", status_name((enum status)s), (unsigned long long)c->status[s]);
+	fprintf(f, "\"invalid\":%llu},", (unsigned long long)c->invalid);
+	fprintf(f, "\"packets\":{\"sent\":%llu,\"send_errors\":%llu,\"received\":%llu,"
+	    "\"matched\":%llu,\"dropped\":%llu,\"dropped_by_reason\":{\"unmatched\":%llu,"
+	    "\"mismatched\":%llu,\"malformed\":%llu,\"not_udp_ipv4\":%llu,\"kernel\":%llu}},",
+	    (unsigned long long)n->sent, (unsigned long long)n->send_errors,
+	    (unsigned long long)n->received, (unsigned long long)n->matched, dropped(n),
+	    (unsigned long long)n->drop_unmatched, (unsigned long long)n->drop_mismatch,
+	    (unsigned long long)n->drop_malformed, (unsigned long long)n->capture_malformed,
+	    (unsigned long long)n->kernel_drops);
+	fprintf(f, "\"retries\":%llu,\"timeouts\":%llu,\"truncated\":%llu,\"tcp\":%llu,"
+	    "\"tcp_failures\":%llu,",
+	    (unsigned long long)n->retries, (unsigned long long)n->timeouts,
+	    (unsigned long long)n->truncated, (unsigned long long)n->tcp,
+	    (unsigned long long)n->tcp_failures);
+	fprintf(f, "\"elapsed_s\":%.3f,\"rates\":{\"domains_per_s\":%.1f,\"packets_sent_per_s\":%.1f,"
+	    "\"packets_received_per_s\":%.1f}}\n", v->elapsed_s,
+	    per_second(c->decided, v->elapsed_s), per_second(n->sent, v->elapsed_s),
+	    per_second(n->received, v->elapsed_s));
+}

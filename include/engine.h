@@ -33,9 +33,14 @@ struct engine_stats {
 	uint64_t capture_malformed, kernel_drops;
 	uint64_t truncated;		/* answers with TC=1 ... */
 	uint64_t tcp, tcp_failures;	/* ... asked again over TCP */
+	uint64_t excluded;		/* questions not sent: all their servers excluded */
 };
 
-enum xkind { X_ANSWER, X_TIMEOUT };
+enum xkind {
+	X_ANSWER,
+	X_TIMEOUT,
+	X_EXCLUDED,	/* every server given is in the --exclude list: nothing sent */
+};
 
 struct xreply {
 	enum xkind kind;
@@ -45,16 +50,19 @@ struct xreply {
 	bool final;				/* no try left: the return value is ignored */
 };
 
-/* Called for each answer and once on the final timeout. Return true when the
+/* Called for each answer and once on the final timeout (or exclusion). Return true when the
  * question is settled; false asks for another try (on the next server). */
 typedef bool xreply_fn(void *ctx, const struct xreply *r);
 
 struct engine;
 struct pcapdump;
+struct exclude;
 
 struct engine *engine_new(const struct engine_config *cfg, char *err, size_t errlen,
     bool *need_privilege);
 void engine_free(struct engine *e);
+/* Servers never to query (NULL: none). */
+void engine_set_exclude(struct engine *e, const struct exclude *x);
 /* Copy every UDP packet sent and received to d (NULL: stop). */
 void engine_set_dump(struct engine *e, struct pcapdump *d);
 

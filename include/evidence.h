@@ -30,6 +30,7 @@ enum probe {
 	PROBE_NOT_AUTHORITATIVE,	/* AA=0, a referral, or no SOA of D */
 	PROBE_NXDOMAIN,
 	PROBE_OTHER_RCODE,
+	PROBE_EXCLUDED,		/* in the --exclude list: skipped, never lame */
 };
 
 struct ev_server {
@@ -46,6 +47,7 @@ struct ev_ns {
 	uint8_t nglue;
 	/* Out-of-domain names: what gluescan's own resolution found. */
 	bool resolved;
+	bool excluded;		/* its resolution would have asked only excluded servers */
 	bool dangling;
 	const char *unresolved_reason;	/* static string */
 	struct addr addrs[EV_MAX_ADDRS];

@@ -20,6 +20,7 @@ enum walk_outcome {
 	WALK_NXDOMAIN,
 	WALK_NODATA,	/* authoritative, no record of that type */
 	WALK_ERROR,
+	WALK_EXCLUDED,	/* the servers to ask are all in the --exclude list */
 };
 
 struct walk_result {
@@ -34,7 +35,7 @@ struct walk_result {
 
 typedef void walk_fn(void *ctx, const struct walk_result *r);
 
-enum host_outcome { HOST_RESOLVED, HOST_NXDOMAIN, HOST_NO_ADDRESS, HOST_ERROR };
+enum host_outcome { HOST_RESOLVED, HOST_NXDOMAIN, HOST_NO_ADDRESS, HOST_ERROR, HOST_EXCLUDED };
 
 struct host_result {
 	enum host_outcome outcome;

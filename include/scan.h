@@ -12,12 +12,14 @@
 #include "verdict.h"
 
 struct scan_counts;
+struct exclude;
 
 struct scan_options {
 	FILE *in, *out;
 	unsigned window;	/* domains in progress at once */
 	unsigned wait_s;	/* after the input ends: give up this long after the last packet */
-	unsigned shard, shards;	/* take input line k (from 0) only when k mod shards == shard - 1 */
+	unsigned shard, shards;
+	const struct exclude *exclude;	/* domains to report as excluded (NULL: none) */	/* take input line k (from 0) only when k mod shards == shard - 1 */
 	/* Set by a signal handler: stop taking input, finish what is in flight. */
 	volatile sig_atomic_t *stop;
 	/* Skip the input this state covers (checking it is the same input). */
@@ -28,7 +30,7 @@ struct scan_options {
 };
 
 struct scan_counts {
-	uint64_t invalid;
+	uint64_t invalid, excluded;
 	uint64_t status[STATUS_OK + 1];
 	uint64_t decided;	/* domains with a verdict, invalid lines included */
 };

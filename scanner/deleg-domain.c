@@ -143,6 +143,7 @@ on_parent(void *ctx, const struct walk_result *w)
 		ev->parent = PARENT_NXDOMAIN;
 		break;
 	case WALK_ERROR:
+	case WALK_EXCLUDED:
 		ev->parent = PARENT_ERROR;
 		ev->parent_reason = w->reason;
 		break;
@@ -170,6 +171,7 @@ on_host(void *ctx, const struct host_result *h)
 
 	free(op);
 	ns->resolved = h->outcome == HOST_RESOLVED;
+	ns->excluded = h->outcome == HOST_EXCLUDED;
 	ns->dangling = h->dangling;
 	ns->unresolved_reason = h->reason;
 	for (size_t i = 0; i < h->n4; i++)
@@ -213,6 +215,8 @@ on_probe(void *ctx, const struct xreply *x)
 
 	if (x->kind == X_TIMEOUT) {
 		s->result = PROBE_TIMEOUT;
+	} else if (x->kind == X_EXCLUDED) {
+		s->result = PROBE_EXCLUDED;
 	} else {
 		s->result = classify_probe(&d->ev.domain, x->resp);
 		s->rcode = x->resp->rcode;

@@ -30,7 +30,7 @@ add(struct verdict *v, enum problem_kind kind, uint8_t ns)
 static bool
 is_lame(enum probe p)
 {
-	return p != PROBE_NOT_PROBED && p != PROBE_AUTHORITATIVE;
+	return p != PROBE_NOT_PROBED && p != PROBE_AUTHORITATIVE && p != PROBE_EXCLUDED;
 }
 
 static const char *
@@ -103,7 +103,7 @@ check_servers(const struct evidence *ev, uint8_t i, struct verdict *v)
 	const struct addr *list = ns->in_domain ? ns->glue : ns->addrs;
 	uint8_t n = ns->in_domain ? ns->nglue : ns->naddrs;
 
-	if (!ns->in_domain && !ns->resolved) {
+	if (!ns->in_domain && !ns->resolved && !ns->excluded) {
 		struct problem *p = add(v, PROBLEM_LAME, i);
 
 		p->reason = "unresolvable";
@@ -200,8 +200,8 @@ probe_name(enum probe p)
 {
 	static const char *names[] = {
 		"not_probed", "authoritative", "timeout", "refused", "servfail",
-		"not_authoritative", "nxdomain", "bad_rcode",
+		"not_authoritative", "nxdomain", "bad_rcode", "excluded",
 	};
 
-	return p <= PROBE_OTHER_RCODE ? names[p] : "?";
+	return p <= PROBE_EXCLUDED ? names[p] : "?";
 }

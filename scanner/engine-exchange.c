@@ -9,6 +9,7 @@
 #include "capture.h"
 #include "cookie.h"
 #include "engine.h"
+#include "exclude.h"
 #include "pcapdump.h"
 #include "portblock.h"
 #include "rawsend.h"
@@ -35,6 +36,7 @@ struct exchange {
 	struct addr servers[ENGINE_MAX_SERVERS];
 	uint8_t nservers, start, tries;
 	uint8_t timer_list;		/* which of engine.timers holds it in flight */
+	bool excluded;			/* settled without asking: all servers excluded */
 	uint32_t slot;
 	uint16_t port, id;
 	uint32_t server;		/* IPv4 of the current try, host order */
@@ -62,6 +64,7 @@ struct engine {
 	uint64_t last_send_ns;
 	struct dns_response resp;	/* parse buffer: one answer at a time */
 	struct pcapdump *dump;
+	const struct exclude *exclude;
 	struct engine_stats stats;
 };
 
@@ -115,6 +118,12 @@ engine_new(const struct engine_config *cfg, char *err, size_t errlen, bool *need
 fail:
 	engine_free(e);
 	return NULL;
+}
+
+void
+engine_set_exclude(struct engine *e, const struct exclude *x)
+{
+	e->exclude = x;
 }
 
 void
@@ -173,9 +182,17 @@ engine_ask(struct engine *e, const struct dname *qname, uint16_t qtype,
 	x->qtype = qtype;
 	x->fn = fn;
 	x->ctx = ctx;
-	for (size_t i = 0; i < nservers && x->nservers < ENGINE_MAX_SERVERS; i++)
-		if (servers[i].family == AF_INET)
+	for (size_t i = 0; i < nservers && x->nservers < ENGINE_MAX_SERVERS; i++) {
+		if (servers[i].family != AF_INET)
+			continue;
+		if (exclude_v4(e->exclude, addr_v4(&servers[i])))
+			x->excluded = true;
+		else
 			x->servers[x->nservers++] = servers[i];
+	}
+	x->excluded = x->excluded && x->nservers == 0;
+	if (x->excluded)
+		e->stats.excluded++;
 	if (x->nservers == 0 || e->draining) {
 		settle_as_timeout(e, x);
 		return;
@@ -270,7 +287,7 @@ deliver_timeout(struct exchange *x)
 	struct xreply r;
 
 	memset(&r, 0, sizeof(r));
-	r.kind = X_TIMEOUT;
+	r.kind = x->excluded ? X_EXCLUDED : X_TIMEOUT;
 	r.final = true;
 	if (x->nservers > 0)
 		r.server = x->servers[(x->start + x->tries + x->nservers - 1) % x->nservers];

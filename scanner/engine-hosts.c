@@ -30,6 +30,9 @@ finish(struct host *h)
 		res->reason = "nxdomain";
 		/* ns1.gone.example from the example zone: gone.example is free to register. */
 		res->dangling = dname_label_count(&h->name) - dname_label_count(&h->nx_zone) >= 2;
+	} else if (h->a_outcome == WALK_EXCLUDED) {
+		res->outcome = HOST_EXCLUDED;
+		res->reason = "excluded";
 	} else if (h->a_outcome == WALK_ERROR) {
 		res->outcome = HOST_ERROR;
 		res->reason = h->a_reason ? h->a_reason : "error";

@@ -102,6 +102,10 @@ on_reply(void *ctx, const struct xreply *x)
 	const struct dns_response *resp = x->resp;
 	const struct dname *owner;
 
+	if (x->kind == X_EXCLUDED) {
+		finish(w, WALK_EXCLUDED, x, "excluded");
+		return true;
+	}
 	if (x->kind == X_TIMEOUT) {
 		finish(w, WALK_ERROR, x, w->last_error ? w->last_error : "timeout");
 		return true;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "exclude.h"
 #include "hints.h"
 #include "resolver.h"
 #include "route.h"
@@ -37,7 +38,7 @@ enum { EXIT_USAGE = 2, EXIT_INTERRUPTED = 130 };
 #define WAIT_AUTO UINT_MAX
 
 struct options {
-	const char *input, *output, *parents, *resume, *pcap, *stats;
+	const char *input, *output, *parents, *resume, *pcap, *stats, *exclude;
 	struct engine_config eng;
 	unsigned window, wait_s, shard, shards;
 	bool quiet, ports_given;
@@ -71,6 +72,8 @@ usage(FILE *f)
 	    "                          (default on interruption: ./%s)\n"
 	    "      --shard I/N         scan only the I-th of N disjoint slices of the input\n"
 	    "                          (line k goes to slice k mod N + 1)\n"
+	    "      --exclude FILE      domains/zones to skip (status \"excluded\") and server\n"
+	    "                          addresses or CIDR blocks never to query\n"
 	    "      --pcap FILE         also write every UDP packet sent and received (pcap)\n"
 	    "      --stats FILE        JSON summary at the end: counts, packets, drops, rates\n"
 	    "  -q, --quiet             no progress line and no summary on stderr\n"
@@ -177,6 +180,7 @@ parse_args(int argc, char **argv, struct options *o)
 		{ "edns-size", required_argument, NULL, 'Z' },
 		{ "pcap", required_argument, NULL, 'C' },
 		{ "shard", required_argument, NULL, 'H' },
+		{ "exclude", required_argument, NULL, 'X' },
 		{ "stats", required_argument, NULL, 'J' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -210,6 +214,7 @@ parse_args(int argc, char **argv, struct options *o)
 		case 'U': o->resume = optarg; break;
 		case 'C': o->pcap = optarg; break;
 		case 'H': parse_shard(optarg, o); break;
+		case 'X': o->exclude = optarg; break;
 		case 'J': o->stats = optarg; break;
 		case 'Z':
 			o->eng.edns_size = (uint16_t)number(optarg, "--edns-size", 0, 65535);
@@ -351,6 +356,27 @@ catch_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+static struct exclude *
+load_exclude(const char *path)
+{
+	char errbuf[512];
+	struct exclude *x;
+	FILE *f;
+
+	if (path == NULL)
+		return NULL;
+	if ((f = fopen(path, "r")) == NULL) {
+		fprintf(stderr, "gluescan: cannot read %s: %s\n", path, strerror(errno));
+		exit(EXIT_USAGE);
+	}
+	if ((x = exclude_read(f, path, errbuf, sizeof(errbuf))) == NULL) {
+		fprintf(stderr, "gluescan: %s\n", errbuf);
+		exit(EXIT_USAGE);
+	}
+	fclose(f);
+	return x;
+}
+
 static uint64_t
 shard_id(const struct options *o)
 {
@@ -397,6 +423,7 @@ main(int argc, char **argv)
 	struct addr first;
 	struct hints hints;
 	struct pcapdump *dump = NULL;
+	struct exclude *excl;
 	struct progress prog;
 	struct report_view final;
 	char errbuf[512];
@@ -426,6 +453,7 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	so.window = o.window;
+	so.exclude = excl = load_exclude(o.exclude);
 	so.shard = o.shard;
 	so.shards = o.shards;
 	so.wait_s = o.wait_s != WAIT_AUTO ? o.wait_s : (unsigned)(engine_tries_ms(&o.eng) / 1000) + 2;
@@ -446,6 +474,7 @@ main(int argc, char **argv)
 			errx(EXIT_USAGE, "%s", errbuf);
 		engine_set_dump(e, dump);
 	}
+	engine_set_exclude(e, excl);
 	r = resolver_new(e);
 	resolver_add_hints(r, &hints);
 	hints_free(&hints);
@@ -480,6 +509,7 @@ main(int argc, char **argv)
 	if (so.in != stdin)
 		fclose(so.in);
 	free(args_buf);
+	exclude_free(excl);
 	resolver_free(r);
 	engine_free(e);
 

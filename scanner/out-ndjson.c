@@ -99,7 +99,8 @@ put_servers(FILE *out, const struct evidence *ev, const struct addr *list, uint8
 			fprintf(out, ",\"result\":\"%s\"", probe_name(sv->result));
 			if (sv->result == PROBE_OTHER_RCODE)
 				fprintf(out, ",\"rcode\":%u", sv->rcode);
-			if (sv->result != PROBE_TIMEOUT && sv->result != PROBE_NOT_PROBED)
+			if (sv->result != PROBE_TIMEOUT && sv->result != PROBE_NOT_PROBED &&
+			    sv->result != PROBE_EXCLUDED)
 				fprintf(out, ",\"rtt_ms\":%.2f", sv->rtt_ms);
 		}
 		fputc('}', out);
@@ -195,6 +196,14 @@ ndjson_domain(FILE *out, const struct evidence *ev, const struct verdict *v)
 		put_problem(out, ev, &v->problems[i]);
 	}
 	fputs("]}\n", out);
+}
+
+void
+ndjson_excluded(FILE *out, const struct dname *domain)
+{
+	fputs("{\"domain\":", out);
+	put_name(out, domain);
+	fputs(",\"status\":\"excluded\",\"resolvable\":false,\"parent\":null,\"ns\":[],\"problems\":[]}\n", out);
 }
 
 void

@@ -16,6 +16,8 @@ status_counts(FILE *f, const struct scan_counts *c)
 			    (unsigned long long)c->status[s]);
 	if (c->invalid > 0)
 		fprintf(f, " invalid %llu", (unsigned long long)c->invalid);
+	if (c->excluded > 0)
+		fprintf(f, " excluded %llu", (unsigned long long)c->excluded);
 }
 
 static double
@@ -65,7 +67,8 @@ report_stats_json(FILE *f, const struct report_view *v)
 	fprintf(f, "{\"lines\":%llu,\"status\":{", (unsigned long long)c->decided);
 	for (int s = 0; s <= STATUS_OK; s++)
 		fprintf(f, "\"%s\":%llu,", status_name((enum status)s), (unsigned long long)c->status[s]);
-	fprintf(f, "\"invalid\":%llu},", (unsigned long long)c->invalid);
+	fprintf(f, "\"invalid\":%llu,\"excluded\":%llu},", (unsigned long long)c->invalid,
+	    (unsigned long long)c->excluded);
 	fprintf(f, "\"packets\":{\"sent\":%llu,\"send_errors\":%llu,\"received\":%llu,"
 	    "\"matched\":%llu,\"dropped\":%llu,\"dropped_by_reason\":{\"unmatched\":%llu,"
 	    "\"mismatched\":%llu,\"malformed\":%llu,\"not_udp_ipv4\":%llu,\"kernel\":%llu}},",
@@ -74,6 +77,7 @@ report_stats_json(FILE *f, const struct report_view *v)
 	    (unsigned long long)n->drop_unmatched, (unsigned long long)n->drop_mismatch,
 	    (unsigned long long)n->drop_malformed, (unsigned long long)n->capture_malformed,
 	    (unsigned long long)n->kernel_drops);
+	fprintf(f, "\"questions_excluded\":%llu,", (unsigned long long)n->excluded);
 	fprintf(f, "\"retries\":%llu,\"timeouts\":%llu,\"truncated\":%llu,\"tcp\":%llu,"
 	    "\"tcp_failures\":%llu,",
 	    (unsigned long long)n->retries, (unsigned long long)n->timeouts,

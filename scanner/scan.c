@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "domain.h"
+#include "exclude.h"
 #include "inputline.h"
 #include "ndjson.h"
 #include "scan.h"
@@ -61,6 +62,12 @@ admit_one(struct scan *s, struct engine *e, struct resolver *r)
 			s->counts->decided++;
 			continue;
 		case LINE_DOMAIN:
+			if (exclude_domain(s->opt->exclude, &name)) {
+				ndjson_excluded(s->opt->out, &name);
+				s->counts->excluded++;
+				s->counts->decided++;
+				continue;
+			}
 			s->active++;
 			domain_start(e, r, &name, on_domain_done, s);
 			return true;

@@ -34,6 +34,39 @@ done
 bad_rc=0; "$GLUESCAN" --shard 5/4 ok-glue.gtest >/dev/null 2>&1 || bad_rc=$?
 if [ "$bad_rc" -eq 2 ]; then pass; else fail "[shard] --shard 5/4 exited $bad_rc, want 2"; fi
 
+# --- --exclude: domains skipped with a line each, servers never asked --------
+cat >"$TMP/exclude.txt" <<'EOF'
+# zones and domains
+ok-mixed.gtest
+sub.gtest
+# the REFUSED server and the silent block
+127.53.20.2
+127.53.99.0/24
+EOF
+run_scan exclude "$DIR/root.hints" "$DIR/domains.txt" --exclude "$TMP/exclude.txt" \
+    --pcap "$TMP/exclude.pcap"
+n=$(wc -l <"$TMP/exclude.json")
+if [ "$n" -eq "$(wc -l <"$DIR/domains.txt")" ]; then pass; else fail "[exclude] $n lines for $(wc -l <"$DIR/domains.txt") domains"; fi
+for d in ok-mixed.gtest sub.gtest x.sub.gtest; do
+    evidence exclude "$d" "not reported as excluded" '.status == "excluded" and .resolvable == false'
+done
+evidence exclude lame-refused.gtest "an excluded server counted lame" \
+    '.status == "ok" and any(.ns[].servers[]; .addr == "127.53.20.2" and .result == "excluded")'
+evidence exclude lame-timeout.gtest "an excluded (silent) server counted lame" '.status == "ok"'
+evidence exclude lame-all-silent.gtest "all servers excluded: want ok but not resolvable" \
+    '.status == "ok" and .resolvable == false'
+evidence exclude ok-outofdomain.gtest "an out-of-domain NS behind excluded servers counted lame" '.status == "ok"'
+evidence exclude lame-servfail.gtest "a server not excluded lost its finding" '.status == "lame"'
+tshark -r "$TMP/exclude.pcap" -T fields -e ip.dst >"$TMP/exclude.dst" 2>/dev/null || true
+if [ ! -s "$TMP/exclude.dst" ] || grep -qE '^127\.53\.(20\.2|99\.[0-9]+)$' "$TMP/exclude.dst"; then
+    fail "[exclude] no capture, or packets were sent to excluded addresses"
+else
+    pass
+fi
+printf 'bad..name\n' >"$TMP/bad-exclude.txt"
+bad_rc=0; "$GLUESCAN" --exclude "$TMP/bad-exclude.txt" ok-glue.gtest >/dev/null 2>"$TMP/bad-exclude.err" || bad_rc=$?
+if [ "$bad_rc" -eq 2 ] && grep -q 'bad-exclude.txt:1:' "$TMP/bad-exclude.err"; then pass; else fail "[exclude] a bad line gave exit $bad_rc: $(cat "$TMP/bad-exclude.err")"; fi
+
 # --- --pcap: every packet sent and received, read back by tshark -------------
 run_scan pcap "$DIR/root.hints" "$DIR/domains.txt" --pcap "$TMP/scan.pcap" --stats "$TMP/stats.json"
 check_verdicts pcap "$DIR/expected.tsv" "$DIR/domains.txt"

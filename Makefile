@@ -27,7 +27,7 @@ FUZZ_SECONDS ?= 60
 
 DEBIAN_PKGS = build-essential pkg-config libpcap-dev libnet1-dev libbsd-dev libcriterion-dev \
 	nsd dnsutils jq python3 iproute2 nftables clang libclang-rt-14-dev valgrind \
-	tshark bsdutils
+	tshark bsdutils bc
 
 .PHONY: all deps test unit e2e fuzz demo clean
 

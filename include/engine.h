@@ -18,6 +18,7 @@ struct engine_config {
 	uint32_t src;			/* host order */
 	uint16_t port_lo, port_hi;
 	double rate;			/* packets per second, all servers */
+	double per_server;		/* packets per second to any one address; 0: no cap */
 	unsigned retries;		/* tries after the first */
 	unsigned timeout_ms;		/* per try */
 	uint16_t edns_size;		/* 0: no EDNS */

@@ -19,6 +19,8 @@ struct scan_options {
 	unsigned window;	/* domains in progress at once */
 	unsigned wait_s;	/* after the input ends: give up this long after the last packet */
 	unsigned shard, shards;
+	unsigned shuffle;	/* domains read and started in a random order at a time (1: input order) */
+	uint64_t seed;		/* of that order */
 	const struct exclude *exclude;	/* domains to report as excluded (NULL: none) */	/* take input line k (from 0) only when k mod shards == shard - 1 */
 	/* Set by a signal handler: stop taking input, finish what is in flight. */
 	volatile sig_atomic_t *stop;

@@ -1,6 +1,7 @@
 /* engine-exchange.c -- the in-flight table: every question from queue to answer or final timeout. */
 #include <err.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
@@ -9,6 +10,7 @@
 #include "capture.h"
 #include "cookie.h"
 #include "engine.h"
+#include "pacing.h"
 #include "exclude.h"
 #include "pcapdump.h"
 #include "portblock.h"
@@ -28,7 +30,8 @@
 enum xstate { XS_QUEUED, XS_INFLIGHT, XS_TCP_WAIT, XS_TCP, XS_DONE };
 
 struct exchange {
-	TAILQ_ENTRY(exchange) link;	/* send queue, timer list or done list */
+	TAILQ_ENTRY(exchange) link;	/* timer list, done list or TCP wait list */
+	struct paced paced;		/* waiting to be sent */
 	enum xstate state;
 	struct dname qname;
 	uint16_t qtype;
@@ -57,7 +60,8 @@ struct engine {
 	struct exchange **slots;
 	uint32_t *free_slots;
 	size_t nfree;
-	struct xlist queue, timers[TIMER_LISTS], done, tcp_wait;
+	struct pacing *pacing;		/* questions waiting to be sent, one queue per server */
+	struct xlist timers[TIMER_LISTS], done, tcp_wait;
 	size_t nqueued, ninflight, ndone, ntcp_wait;
 	struct tcp_pool *tcp;
 	bool draining;
@@ -90,7 +94,7 @@ engine_new(const struct engine_config *cfg, char *err, size_t errlen, bool *need
 	e->cfg = *cfg;
 	if (e->cfg.max_inflight == 0 || e->cfg.max_inflight > 65536)
 		e->cfg.max_inflight = 65536;
-	TAILQ_INIT(&e->queue);
+	e->pacing = pacing_new(cfg->per_server);
 	for (int i = 0; i < TIMER_LISTS; i++)
 		TAILQ_INIT(&e->timers[i]);
 	TAILQ_INIT(&e->done);
@@ -132,6 +136,22 @@ engine_set_dump(struct engine *e, struct pcapdump *d)
 	e->dump = d;
 }
 
+static struct exchange *
+exchange_of(struct paced *item)
+{
+	return (struct exchange *)((char *)item - offsetof(struct exchange, paced));
+}
+
+/* Queue the next try, for the server whose turn it is. */
+static void
+enqueue(struct engine *e, struct exchange *x)
+{
+	x->server = addr_v4(&x->servers[(x->start + x->tries) % x->nservers]);
+	x->state = XS_QUEUED;
+	pacing_push(e->pacing, x->server, &x->paced);
+	e->nqueued++;
+}
+
 static void
 free_list(struct xlist *l)
 {
@@ -148,7 +168,13 @@ engine_free(struct engine *e)
 {
 	if (e == NULL)
 		return;
-	free_list(&e->queue);
+	if (e->pacing != NULL) {
+		struct paced *item;
+
+		while ((item = pacing_pop_any(e->pacing)) != NULL)
+			free(exchange_of(item));
+		pacing_free(e->pacing);
+	}
 	for (int i = 0; i < TIMER_LISTS; i++)
 		free_list(&e->timers[i]);
 	free_list(&e->done);
@@ -198,9 +224,7 @@ engine_ask(struct engine *e, const struct dname *qname, uint16_t qtype,
 		return;
 	}
 	x->start = (uint8_t)arc4random_uniform(x->nservers);
-	x->state = XS_QUEUED;
-	TAILQ_INSERT_TAIL(&e->queue, x, link);
-	e->nqueued++;
+	enqueue(e, x);
 }
 
 static size_t
@@ -218,7 +242,6 @@ send_one(struct engine *e, struct exchange *x, uint64_t now)
 
 	x->slot = e->free_slots[--e->nfree];
 	e->slots[x->slot] = x;
-	x->server = addr_v4(&x->servers[(x->start + x->tries) % x->nservers]);
 	x->port = portblock_pick(&e->ports);
 	x->id = (uint16_t)(x->slot ^ cookie_mask(&e->key, x->server, x->port));
 	dname_mix_case(&x->qname, x->sent_name, (uint64_t)arc4random() << 32 | arc4random());
@@ -243,18 +266,17 @@ send_one(struct engine *e, struct exchange *x, uint64_t now)
 static void
 send_queued(struct engine *e, uint64_t now)
 {
-	unsigned want = (unsigned)(e->nqueued < e->nfree ? e->nqueued : e->nfree);
-	unsigned n;
+	struct paced *item;
 
-	if (want > SEND_BATCH)
-		want = SEND_BATCH;
-	n = throttle_take(&e->throttle, now, want);
-	for (unsigned i = 0; i < n; i++) {
-		struct exchange *x = TAILQ_FIRST(&e->queue);
-
-		TAILQ_REMOVE(&e->queue, x, link);
+	/* The global rate first, then the server's own cap: a capped server's
+	 * questions wait in its queue while the others go. */
+	for (unsigned i = 0; i < SEND_BATCH && e->nfree > 0; i++) {
+		if (throttle_wait_ns(&e->throttle, now) > 0 ||
+		    (item = pacing_pop(e->pacing, now)) == NULL)
+			break;
+		(void)throttle_take(&e->throttle, now, 1);
 		e->nqueued--;
-		send_one(e, x, now);
+		send_one(e, exchange_of(item), now);
 	}
 }
 
@@ -276,9 +298,7 @@ tries_left(const struct engine *e, const struct exchange *x)
 static void
 requeue(struct engine *e, struct exchange *x)
 {
-	x->state = XS_QUEUED;
-	TAILQ_INSERT_TAIL(&e->queue, x, link);
-	e->nqueued++;
+	enqueue(e, x);
 }
 
 static void
@@ -454,8 +474,13 @@ poll_timeout_ms(struct engine *e, uint64_t now, int max_wait_ms)
 		if (!TAILQ_EMPTY(&e->timers[i]))
 			until = min_u64(until, TAILQ_FIRST(&e->timers[i])->deadline_ns);
 	until = min_u64(until, tcp_next_deadline(e->tcp));
-	if (e->nqueued > 0 && e->nfree > 0)
-		until = min_u64(until, now + throttle_wait_ns(&e->throttle, now));
+	if (e->nqueued > 0 && e->nfree > 0) {
+		/* Sendable when both the global rate and some server's cap allow. */
+		uint64_t global = now + throttle_wait_ns(&e->throttle, now);
+		uint64_t server = pacing_next_ns(e->pacing, now);
+
+		until = min_u64(until, global > server ? global : server);
+	}
 	return until <= now ? 0 : (int)((until - now + 999999) / 1000000);
 }
 
@@ -503,10 +528,11 @@ engine_drain(struct engine *e)
 	struct exchange *x;
 
 	e->draining = true;
-	while ((x = TAILQ_FIRST(&e->queue)) != NULL) {
-		TAILQ_REMOVE(&e->queue, x, link);
+	struct paced *item;
+
+	while ((item = pacing_pop_any(e->pacing)) != NULL) {
 		e->nqueued--;
-		settle_as_timeout(e, x);
+		settle_as_timeout(e, exchange_of(item));
 	}
 	while ((x = TAILQ_FIRST(&e->tcp_wait)) != NULL) {
 		TAILQ_REMOVE(&e->tcp_wait, x, link);

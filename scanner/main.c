@@ -36,11 +36,15 @@ enum { EXIT_USAGE = 2, EXIT_INTERRUPTED = 130 };
 
 #define DEFAULT_PORTS 1024
 #define WAIT_AUTO UINT_MAX
+#define SHUFFLE_AUTO UINT_MAX
+#define DEFAULT_PER_SERVER 50
 
 struct options {
 	const char *input, *output, *parents, *resume, *pcap, *stats, *exclude;
 	struct engine_config eng;
-	unsigned window, wait_s, shard, shards;
+	unsigned window, wait_s, shard, shards, shuffle;
+	uint64_t seed;
+	bool seed_given;
 	bool quiet, ports_given;
 };
 
@@ -56,6 +60,7 @@ usage(FILE *f)
 	    "  -p, --parents FILE      hints: NS + A/AAAA of known zones, master-file format\n"
 	    "                          (default: %s)\n"
 	    "  -r, --rate PPS          packets per second, all servers together (default 2000)\n"
+	    "      --per-server PPS    cap for any single server address (default %d; 0: none)\n"
 	    "  -e, --interface IF      default: the interface of the route to the first server\n"
 	    "  -S, --source-ip IP      default: that interface's address\n"
 	    "      --source-port P[-Q] ports to send from (default: %d ports above the kernel's\n"
@@ -65,6 +70,9 @@ usage(FILE *f)
 	    "      --wait S            after the input ends, stop waiting S seconds after the\n"
 	    "                          last packet sent (default: all tries of one question)\n"
 	    "      --window N          domains in progress at once (default 1000)\n"
+	    "      --shuffle N         start the domains of each block of N input domains in a\n"
+	    "                          random order (default: the window; 1: input order)\n"
+	    "      --seed N            seed of that order (default: random)\n"
 	    "      --edns-size N       EDNS0 UDP payload size advertised (default 1232; 0: no\n"
 	    "                          EDNS); truncated answers are asked again over TCP\n"
 	    "      --resume FILE       continue the scan FILE describes; on SIGINT/SIGTERM the\n"
@@ -83,7 +91,7 @@ usage(FILE *f)
 	    "  setcap cap_net_raw,cap_net_admin=eip ./gluescan\n"
 	    "Exit status: 0 done, 1 runtime failure, 2 bad option or unreadable file,\n"
 	    "130 interrupted (resume state written).\n",
-	    GLUESCAN_HINTS, DEFAULT_PORTS, DEFAULT_RESUME);
+	    GLUESCAN_HINTS, DEFAULT_PER_SERVER, DEFAULT_PORTS, DEFAULT_RESUME);
 }
 
 static void __attribute__((noreturn))
@@ -181,6 +189,9 @@ parse_args(int argc, char **argv, struct options *o)
 		{ "pcap", required_argument, NULL, 'C' },
 		{ "shard", required_argument, NULL, 'H' },
 		{ "exclude", required_argument, NULL, 'X' },
+		{ "per-server", required_argument, NULL, 'B' },
+		{ "shuffle", required_argument, NULL, 'F' },
+		{ "seed", required_argument, NULL, 'D' },
 		{ "stats", required_argument, NULL, 'J' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -215,6 +226,12 @@ parse_args(int argc, char **argv, struct options *o)
 		case 'C': o->pcap = optarg; break;
 		case 'H': parse_shard(optarg, o); break;
 		case 'X': o->exclude = optarg; break;
+		case 'B': o->eng.per_server = (double)number(optarg, "--per-server", 0, 10000000); break;
+		case 'F': o->shuffle = (unsigned)number(optarg, "--shuffle", 1, 1000000); break;
+		case 'D':
+			o->seed = number(optarg, "--seed", 0, ULONG_MAX);
+			o->seed_given = true;
+			break;
 		case 'J': o->stats = optarg; break;
 		case 'Z':
 			o->eng.edns_size = (uint16_t)number(optarg, "--edns-size", 0, 65535);
@@ -411,9 +428,10 @@ int
 main(int argc, char **argv)
 {
 	struct options o = {
-		.eng = { .rate = 2000, .retries = 2, .timeout_ms = 1000, .edns_size = 1232,
+		.eng = { .rate = 2000, .per_server = DEFAULT_PER_SERVER, .retries = 2,
+		    .timeout_ms = 1000, .edns_size = 1232,
 		    .max_inflight = 65536 },
-		.window = 1000, .wait_s = WAIT_AUTO, .shard = 1, .shards = 1,
+		.window = 1000, .wait_s = WAIT_AUTO, .shard = 1, .shards = 1, .shuffle = SHUFFLE_AUTO,
 	};
 	struct scan_options so = { .stop = &stop_requested };
 	struct scan_counts counts;
@@ -455,6 +473,8 @@ main(int argc, char **argv)
 	so.window = o.window;
 	so.exclude = excl = load_exclude(o.exclude);
 	so.shard = o.shard;
+	so.shuffle = o.shuffle != SHUFFLE_AUTO ? o.shuffle : o.window;
+	so.seed = o.seed_given ? o.seed : (uint64_t)arc4random() << 32 | arc4random();
 	so.shards = o.shards;
 	so.wait_s = o.wait_s != WAIT_AUTO ? o.wait_s : (unsigned)(engine_tries_ms(&o.eng) / 1000) + 2;
 

@@ -19,6 +19,10 @@ struct scan {
 	char *line;
 	size_t cap;
 	int read_errno;
+	bool input_over;
+	struct dname *block;		/* the domains of the current shuffle block */
+	size_t nblock, next;
+	unsigned short rng[3];		/* nrand48 state, from --seed */
 };
 
 static void
@@ -36,14 +40,18 @@ on_domain_done(void *ctx, struct domain *d)
 	s->active--;
 }
 
-/* Read lines until one domain is started or the input ends; false at the end. */
-static bool
-admit_one(struct scan *s, struct engine *e, struct resolver *r)
+/* Read lines until the block holds `shuffle` domains or the input ends (or a
+ * stop comes while waiting for input). Invalid and excluded lines are
+ * answered on the spot. */
+static void
+fill_block(struct scan *s)
 {
 	ssize_t len;
 
-	while ((len = getline(&s->line, &s->cap, s->opt->in)) != -1) {
-		struct dname name;
+	s->nblock = s->next = 0;
+	while (s->nblock < s->opt->shuffle &&
+	    (len = getline(&s->line, &s->cap, s->opt->in)) != -1) {
+		struct dname *name = &s->block[s->nblock];
 		const char *why;
 
 		s->at->offset += (uint64_t)len;
@@ -51,7 +59,7 @@ admit_one(struct scan *s, struct engine *e, struct resolver *r)
 		s->at->input_hash = resume_hash(s->at->input_hash, s->line, (size_t)len);
 		if ((s->at->lines - 1) % s->opt->shards != s->opt->shard - 1)
 			continue;	/* another shard's line */
-		switch (input_line(s->line, (size_t)len, &name, &why)) {
+		switch (input_line(s->line, (size_t)len, name, &why)) {
 		case LINE_SKIP:
 			continue;
 		case LINE_INVALID:
@@ -62,28 +70,62 @@ admit_one(struct scan *s, struct engine *e, struct resolver *r)
 			s->counts->decided++;
 			continue;
 		case LINE_DOMAIN:
-			if (exclude_domain(s->opt->exclude, &name)) {
-				ndjson_excluded(s->opt->out, &name);
+			if (exclude_domain(s->opt->exclude, name)) {
+				ndjson_excluded(s->opt->out, name);
 				s->counts->excluded++;
 				s->counts->decided++;
 				continue;
 			}
-			s->active++;
-			domain_start(e, r, &name, on_domain_done, s);
-			return true;
+			s->nblock++;
 		}
 	}
+	if (s->nblock == s->opt->shuffle)
+		return;
+	s->input_over = true;
 	if (ferror(s->opt->in)) {
 		if (errno == EINTR && *s->opt->stop) {
 			/* The signal to stop came while waiting for input: the
 			 * line being read is not ours yet, so not counted. */
 			clearerr(s->opt->in);
-			return false;
+			return;
 		}
 		s->read_errno = errno;
 	}
 	s->at->complete = s->read_errno == 0;
-	return false;
+}
+
+/* Fisher-Yates with the scan's seeded generator: the same --seed, the same order. */
+static void
+shuffle_block(struct scan *s)
+{
+	for (size_t i = s->nblock; i > 1; i--) {
+		size_t j = (size_t)nrand48(s->rng) % i;
+		struct dname t = s->block[i - 1];
+
+		s->block[i - 1] = s->block[j];
+		s->block[j] = t;
+	}
+}
+
+/*
+ * Start the next domain; false when there is none to start: the input is
+ * over, or a stop was asked for. A stop takes effect between blocks only, so
+ * every line before the resume point has its answer.
+ */
+static bool
+admit_one(struct scan *s, struct engine *e, struct resolver *r)
+{
+	if (s->next == s->nblock) {
+		if (s->input_over || *s->opt->stop)
+			return false;
+		fill_block(s);
+		shuffle_block(s);
+		if (s->nblock == 0)
+			return false;
+	}
+	s->active++;
+	domain_start(e, r, &s->block[s->next++], on_domain_done, s);
+	return true;
 }
 
 /* Read past what the resumed scan covered, hashing it: the same bytes or nothing. */
@@ -130,9 +172,12 @@ scan_run(struct engine *e, struct resolver *r, const struct scan_options *opt,
 	at->complete = false;
 	if (opt->resume_from != NULL && !skip_resumed(&s, opt->resume_from))
 		return SCAN_NOT_SAME_INPUT;
+	if ((s.block = reallocarray(NULL, opt->shuffle, sizeof(*s.block))) == NULL)
+		err(1, "out of memory");
+	s.rng[0] = (unsigned short)opt->seed;
+	s.rng[1] = (unsigned short)(opt->seed >> 16);
+	s.rng[2] = (unsigned short)(opt->seed >> 32);
 	for (;;) {
-		if (more && *opt->stop)
-			more = false;	/* interrupted: take no more input */
 		while (more && s.active < opt->window)
 			more = admit_one(&s, e, r);
 		fflush(opt->out);
@@ -159,6 +204,7 @@ scan_run(struct engine *e, struct resolver *r, const struct scan_options *opt,
 		}
 	}
 	free(s.line);
+	free(s.block);
 	fflush(opt->out);
 	if (!at->complete && s.read_errno == 0 && cannot_block(opt->in)) {
 		/* Stopped right at the end of the input: nothing is left to resume. */

@@ -67,6 +67,71 @@ printf 'bad..name\n' >"$TMP/bad-exclude.txt"
 bad_rc=0; "$GLUESCAN" --exclude "$TMP/bad-exclude.txt" ok-glue.gtest >/dev/null 2>"$TMP/bad-exclude.err" || bad_rc=$?
 if [ "$bad_rc" -eq 2 ] && grep -q 'bad-exclude.txt:1:' "$TMP/bad-exclude.err"; then pass; else fail "[exclude] a bad line gave exit $bad_rc: $(cat "$TMP/bad-exclude.err")"; fi
 
+# --- --per-server: no address gets more than its cap, the others go on ----------
+for i in $(seq 8); do cat targets/demo.txt; done >"$TMP/polite.in"
+cap=100
+start=$(date +%s.%N)
+run_scan polite "$DIR/root.hints" "$TMP/polite.in" --per-server "$cap" -r 5000 --pcap "$TMP/polite.pcap"
+elapsed=$(echo "$(date +%s.%N) - $start" | bc)
+tshark -r "$TMP/polite.pcap" -Y 'dns.flags.response == 0' -T fields -e frame.time_epoch -e ip.dst \
+    >"$TMP/polite.sends" 2>/dev/null || true
+# the most packets any one server got in any one-second window
+read -r max_1s busiest total <<<"$(python3 - "$TMP/polite.sends" <<'PY'
+import collections, sys
+per = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    t, dst = line.split()
+    per[dst].append(float(t))
+best, who, total = 0, "-", 0
+for dst, ts in per.items():
+    ts.sort(); total += len(ts); j = 0
+    for i in range(len(ts)):
+        while ts[i] - ts[j] >= 1.0:
+            j += 1
+        if i - j + 1 > best:
+            best, who = i - j + 1, dst
+print(best, who, total)
+PY
+)"
+# the cap plus the bucket (a tenth of a second's worth) at the start of a window
+if [ "$max_1s" -le $((cap + cap / 10 + 1)) ] && [ "$max_1s" -gt $((cap / 2)) ]; then
+    pass
+else
+    fail "[per-server] $busiest got $max_1s packets in one second with --per-server $cap"
+fi
+# the capped servers' queues do not hold up the rest: far quicker than one queue at the cap
+if [ "$(echo "$elapsed < 0.6 * $total / $cap" | bc)" = 1 ]; then
+    pass
+else
+    fail "[per-server] $total packets took ${elapsed}s: as if every server waited for the busiest"
+fi
+check_verdicts_only() {
+    local label=$1 json="$TMP/$1.json" domain status resolvable got
+    while IFS=$'\t' read -r domain status resolvable; do
+        got=$(jq -r --arg d "$domain" 'select(.domain == $d) | "\(.status)/\(.resolvable)"' "$json" | sort -u)
+        if [ "$got" = "$status/$resolvable" ]; then pass; else fail "$domain: got '$got' want $status/$resolvable ($label)"; fi
+    done <"$DIR/expected.tsv"
+}
+check_verdicts_only polite
+echo "per-server: cap $cap/s, busiest $busiest got at most $max_1s in a second; $total queries in ${elapsed}s" >&2
+
+# --- --shuffle/--seed: the order domains start in is random, and repeatable ---
+root_order() {    # the NS questions to the root server, in the order sent
+    tshark -r "$1" -Y 'dns.flags.response == 0 && ip.dst == 127.53.0.1 && dns.qry.type == 2' \
+        -T fields -e dns.qry.name 2>/dev/null | tr 'A-Z' 'a-z' || true
+}
+for run in a:1 b:1 c:2; do
+    run_scan "seed-${run%%:*}" "$DIR/root.hints" "$DIR/domains.txt" --seed "${run##*:}" \
+        --pcap "$TMP/seed-${run%%:*}.pcap"
+    root_order "$TMP/seed-${run%%:*}.pcap" >"$TMP/seed-${run%%:*}.order"
+done
+run_scan inorder "$DIR/root.hints" "$DIR/domains.txt" --shuffle 1 --pcap "$TMP/inorder.pcap"
+root_order "$TMP/inorder.pcap" >"$TMP/inorder.order"
+if [ -s "$TMP/seed-a.order" ] && cmp -s "$TMP/seed-a.order" "$TMP/seed-b.order"; then pass; else fail "[shuffle] the same --seed gave two orders"; fi
+if ! cmp -s "$TMP/seed-a.order" "$TMP/seed-c.order"; then pass; else fail "[shuffle] --seed 1 and --seed 2 gave the same order"; fi
+if cmp -s "$TMP/inorder.order" "$DIR/domains.txt"; then pass; else fail "[shuffle] --shuffle 1 did not keep the input order"; fi
+if ! cmp -s "$TMP/seed-a.order" "$DIR/domains.txt"; then pass; else fail "[shuffle] a shuffled scan kept the input order"; fi
+
 # --- --pcap: every packet sent and received, read back by tshark -------------
 run_scan pcap "$DIR/root.hints" "$DIR/domains.txt" --pcap "$TMP/scan.pcap" --stats "$TMP/stats.json"
 check_verdicts pcap "$DIR/expected.tsv" "$DIR/domains.txt"

@@ -1,0 +1,33 @@
+/* pacing.h -- per-server politeness: questions wait in one queue per server address,
+ * and no address is sent more than its share, without holding up the others. */
+#ifndef GLUESCAN_PACING_H
+#define GLUESCAN_PACING_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+/* Embedded in whatever waits to be sent. */
+struct paced {
+	TAILQ_ENTRY(paced) link;
+};
+
+struct pacing;
+
+/* pps: the cap for any one server address; 0 means no cap. */
+struct pacing *pacing_new(double pps);
+void pacing_free(struct pacing *p);
+/* Queue item for server (IPv4, host order). */
+void pacing_push(struct pacing *p, uint32_t server, struct paced *item);
+/* The next item whose server may be sent to now, round-robin over servers;
+ * NULL if none may. The caller then sends exactly that one packet. */
+struct paced *pacing_pop(struct pacing *p, uint64_t now_ns);
+/* Any waiting item, cap or not (to drain). */
+struct paced *pacing_pop_any(struct pacing *p);
+size_t pacing_waiting(const struct pacing *p);
+/* When pacing_pop may next return something (now if it may already; UINT64_MAX if nothing waits). */
+uint64_t pacing_next_ns(const struct pacing *p, uint64_t now_ns);
+/* Servers tracked right now (memory is bounded by the active ones). */
+size_t pacing_servers(const struct pacing *p);
+
+#endif

@@ -26,10 +26,10 @@ FUZZ_SRC     = scanner/wire-addr.c scanner/wire-dname.c scanner/wire-msg.c \
 FUZZ_SECONDS ?= 60
 
 DEBIAN_PKGS = build-essential pkg-config libpcap-dev libnet1-dev libbsd-dev libcriterion-dev \
-	nsd dnsutils jq python3 iproute2 nftables clang libclang-rt-14-dev valgrind \
+	libcap2-bin nsd dnsutils jq python3 iproute2 nftables clang libclang-rt-14-dev valgrind \
 	tshark bsdutils bc
 
-.PHONY: all deps test unit e2e fuzz demo clean
+.PHONY: all deps test unit e2e fuzz demo install clean FORCE
 
 all: gluescan
 
@@ -40,6 +40,12 @@ gluescan: $(OBJ)
 build/gluescan-asan: $(SRC) $(HDR)
 	@mkdir -p build
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) -O1 -g $(SAN) $(WARN) -o $@ $(SRC) $(PKG_LIBS)
+
+# main.c has the hints path under PREFIX built in: rebuild it when PREFIX changes.
+build/prefix: FORCE
+	@mkdir -p build
+	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' >$@
+build/scanner/main.o: build/prefix
 
 build/%.o: %.c $(HDR)
 	@mkdir -p $(dir $@)
@@ -102,6 +108,21 @@ demo: deps
 	@trap 'tools/world down >/dev/null' EXIT; \
 		./gluescan -q -p "$${GLUESCAN_WORLD_DIR:-/tmp/gluescan-world}/root.hints" \
 		--timeout 500 -i targets/demo.txt
+
+# Binary, man page and root hints; setcap when run as root, so that users
+# need no root to scan.
+install: gluescan
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/gluescan
+	install -m 755 gluescan $(DESTDIR)$(PREFIX)/bin/gluescan
+	sed 's|/usr/local|$(PREFIX)|g' scanner/gluescan.1 >$(DESTDIR)$(PREFIX)/share/man/man1/gluescan.1
+	install -m 644 targets/root.hints $(DESTDIR)$(PREFIX)/share/gluescan/root.hints
+	@if [ "$$(id -u)" = 0 ] && command -v setcap >/dev/null; then \
+		setcap cap_net_raw,cap_net_admin=eip $(DESTDIR)$(PREFIX)/bin/gluescan && \
+		echo "setcap cap_net_raw,cap_net_admin=eip applied to $(DESTDIR)$(PREFIX)/bin/gluescan"; \
+	else \
+		echo "not root: run 'setcap cap_net_raw,cap_net_admin=eip $(PREFIX)/bin/gluescan' as root"; \
+	fi
 
 clean:
 	rm -rf build gluescan

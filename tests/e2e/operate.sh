@@ -167,6 +167,33 @@ else
     fail "[stats] unexpected --stats content: $(head -c 400 "$TMP/stats.json")"
 fi
 
+# --- make install: binary with capabilities, man page, hints -----------------
+inst="$TMP/install"
+if make -s install DESTDIR="$inst" PREFIX=/usr >"$TMP/install.log" 2>&1; then pass; else fail "[install] make install failed: $(tail -3 "$TMP/install.log")"; fi
+for f in usr/bin/gluescan usr/share/man/man1/gluescan.1 usr/share/gluescan/root.hints; do
+    if [ -s "$inst/$f" ]; then pass; else fail "[install] $f not installed"; fi
+done
+if getcap "$inst/usr/bin/gluescan" | grep -q 'cap_net_admin,cap_net_raw=eip'; then pass; else fail "[install] no capabilities on the installed binary"; fi
+# with the capabilities, an unprivileged user scans
+chmod 755 "$TMP" "$inst" "$inst/usr" "$inst/usr/bin"
+got=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$inst/usr/bin/gluescan" -q -p "$DIR/root.hints" \
+    ok-glue.gtest 2>&1 | jq -r .status 2>/dev/null || true)
+if [ "$got" = ok ]; then pass; else fail "[install] an unprivileged user could not scan with the installed binary: $got"; fi
+# the man page: no warnings, and every option of --help in it
+if [ -z "$(man --warnings -l "$inst/usr/share/man/man1/gluescan.1" 2>&1 >/dev/null)" ]; then
+    pass
+else
+    fail "[man] man --warnings: $(man --warnings -l "$inst/usr/share/man/man1/gluescan.1" 2>&1 >/dev/null | head -3)"
+fi
+MANWIDTH=200 man -l "$inst/usr/share/man/man1/gluescan.1" 2>/dev/null >"$TMP/man.txt"
+for opt in $("$GLUESCAN" --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+    if grep -q -- "$opt" "$TMP/man.txt"; then pass; else fail "[man] $opt is in --help but not in the man page"; fi
+done
+for word in invalid excluded nxdomain not_delegated error missing mismatched lame ok resolvable problems \
+    "EXIT STATUS" EXAMPLES; do
+    if grep -q -- "$word" "$TMP/man.txt"; then pass; else fail "[man] the man page does not mention $word"; fi
+done
+
 # --- the progress line: on a terminal only ------------------------------------
 script -qfec "$GLUESCAN -p $DIR/root.hints -i $DIR/domains.txt -o /dev/null --timeout 400" \
     "$TMP/tty.log" >/dev/null 2>&1 || true

@@ -1,0 +1,732 @@
+/* test_verdict.c -- SPEC section 3 as a table: evidence in, status, resolvable and problems out. */
+#include <criterion/criterion.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "dnsmsg.h"
+#include "verdict.h"
+
+/* ---- building evidence by hand ---------------------------------------- */
+
+static struct addr
+ip(const char *text)
+{
+	struct addr a;
+
+	cr_assert(addr_parse(text, &a), "bad test address %s", text);
+	return a;
+}
+
+static void
+ev_init(struct evidence *ev, const char *domain)
+{
+	memset(ev, 0, sizeof(*ev));
+	cr_assert(dname_from_text(domain, &ev->domain));
+	ev->parent = PARENT_DELEGATED;
+	cr_assert(dname_from_text("com.", &ev->parent_zone));
+}
+
+static uint8_t
+add_ns(struct evidence *ev, const char *name)
+{
+	struct ev_ns *ns = &ev->ns[ev->nns];
+
+	cr_assert(ev->nns < EV_MAX_NS);
+	cr_assert(dname_from_text(name, &ns->name));
+	ns->in_domain = dname_is_under(&ns->name, &ev->domain);
+	return ev->nns++;
+}
+
+/* In-domain NS with the glue addresses given (NULL-terminated). */
+static uint8_t
+ns_glued(struct evidence *ev, const char *name, ...)
+{
+	uint8_t i = add_ns(ev, name);
+	va_list ap;
+	const char *a;
+
+	cr_assert(ev->ns[i].in_domain, "%s is not in the domain", name);
+	va_start(ap, name);
+	while ((a = va_arg(ap, const char *)) != NULL)
+		ev->ns[i].glue[ev->ns[i].nglue++] = ip(a);
+	va_end(ap);
+	return i;
+}
+
+/* Out-of-domain NS that resolved to the addresses given (NULL-terminated). */
+static uint8_t
+ns_resolved(struct evidence *ev, const char *name, ...)
+{
+	uint8_t i = add_ns(ev, name);
+	va_list ap;
+	const char *a;
+
+	cr_assert_not(ev->ns[i].in_domain, "%s is in the domain", name);
+	ev->ns[i].resolved = true;
+	va_start(ap, name);
+	while ((a = va_arg(ap, const char *)) != NULL)
+		ev->ns[i].addrs[ev->ns[i].naddrs++] = ip(a);
+	va_end(ap);
+	return i;
+}
+
+static uint8_t
+ns_unresolved(struct evidence *ev, const char *name, bool dangling)
+{
+	uint8_t i = add_ns(ev, name);
+
+	ev->ns[i].resolved = false;
+	ev->ns[i].dangling = dangling;
+	ev->ns[i].unresolved_reason = dangling ? "nxdomain" : "timeout";
+	return i;
+}
+
+/* What the address said to "D SOA". */
+static uint8_t
+server(struct evidence *ev, const char *addr, enum probe result)
+{
+	struct addr a = ip(addr);
+	int s = evidence_add_server(ev, &a);
+
+	cr_assert(s >= 0);
+	ev->servers[s].result = result;
+	if (result == PROBE_OTHER_RCODE)
+		ev->servers[s].rcode = DNS_RCODE_NOTIMP;
+	return (uint8_t)s;
+}
+
+/* One authoritative server's answer for "ns A/AAAA" (addresses NULL-terminated). */
+static void
+child(struct evidence *ev, uint8_t ns, const char *srv, uint16_t qtype, enum child_kind kind, ...)
+{
+	struct addr a = ip(srv);
+	int s = evidence_server(ev, &a);
+	struct ev_child *c;
+	va_list ap;
+	const char *x;
+
+	cr_assert(s >= 0, "server %s not probed", srv);
+	c = evidence_add_child(ev);
+	c->ns = ns;
+	c->server = (uint8_t)s;
+	c->qtype = qtype;
+	c->kind = kind;
+	va_start(ap, kind);
+	while ((x = va_arg(ap, const char *)) != NULL)
+		c->addrs[c->naddrs++] = ip(x);
+	va_end(ap);
+}
+
+#define A(ev, ns, srv, ...) child(ev, ns, srv, DNS_TYPE_A, CHILD_ADDRS, __VA_ARGS__, (const char *)NULL)
+#define AAAA(ev, ns, srv, ...) child(ev, ns, srv, DNS_TYPE_AAAA, CHILD_ADDRS, __VA_ARGS__, (const char *)NULL)
+#define GLUE(ev, name, ...) ns_glued(ev, name, __VA_ARGS__, (const char *)NULL)
+#define RESOLVED(ev, name, ...) ns_resolved(ev, name, __VA_ARGS__, (const char *)NULL)
+
+/* ---- the cases ---------------------------------------------------------- */
+
+/* Two in-domain names, both servers authoritative and agreeing with the glue. */
+static void
+healthy(struct evidence *ev)
+{
+	uint8_t n1 = GLUE(ev, "ns1.example.com.", "192.0.2.1");
+	uint8_t n2 = GLUE(ev, "ns2.example.com.", "192.0.2.2");
+
+	server(ev, "192.0.2.1", PROBE_AUTHORITATIVE);
+	server(ev, "192.0.2.2", PROBE_AUTHORITATIVE);
+	A(ev, n1, "192.0.2.1", "192.0.2.1");
+	A(ev, n1, "192.0.2.2", "192.0.2.1");
+	A(ev, n2, "192.0.2.1", "192.0.2.2");
+	A(ev, n2, "192.0.2.2", "192.0.2.2");
+}
+
+static void
+parent_nxdomain(struct evidence *ev)
+{
+	ev->parent = PARENT_NXDOMAIN;
+}
+
+static void
+parent_not_delegated(struct evidence *ev)
+{
+	ev->parent = PARENT_NOT_DELEGATED;
+}
+
+static void
+parent_error(struct evidence *ev)
+{
+	ev->parent = PARENT_ERROR;
+	ev->parent_reason = "timeout";
+}
+
+/* Even with names and servers recorded, the parent's answer decides first. */
+static void
+parent_nxdomain_over_evidence(struct evidence *ev)
+{
+	GLUE(ev, "ns1.example.com.", "192.0.2.1");
+	server(ev, "192.0.2.1", PROBE_TIMEOUT);
+	ev->parent = PARENT_NXDOMAIN;
+}
+
+static void
+missing_all(struct evidence *ev)
+{
+	add_ns(ev, "ns1.example.com.");
+	add_ns(ev, "ns2.example.com.");
+}
+
+static void
+missing_partial(struct evidence *ev)
+{
+	add_ns(ev, "ns1.example.com.");
+	uint8_t n2 = GLUE(ev, "ns2.example.com.", "192.0.2.2");
+
+	server(ev, "192.0.2.2", PROBE_AUTHORITATIVE);
+	A(ev, n2, "192.0.2.2", "192.0.2.2");
+}
+
+static void
+missing_with_outside_ns(struct evidence *ev)
+{
+	add_ns(ev, "ns1.example.com.");
+	RESOLVED(ev, "ns.provider.net.", "198.51.100.7");
+	server(ev, "198.51.100.7", PROBE_AUTHORITATIVE);
+}
+
+/* The glue of ns1 is stale: the old address is dead, the live server lists a new one. */
+static void
+stale_glue(struct evidence *ev)
+{
+	uint8_t n1 = GLUE(ev, "ns1.example.com.", "192.0.2.1");
+	uint8_t n2 = GLUE(ev, "ns2.example.com.", "192.0.2.2");
+
+	server(ev, "192.0.2.1", PROBE_TIMEOUT);
+	server(ev, "192.0.2.2", PROBE_AUTHORITATIVE);
+	A(ev, n1, "192.0.2.2", "198.51.100.1");
+	A(ev, n2, "192.0.2.2", "192.0.2.2");
+}
+
+/* After a migration the old server still answers from the old data. */
+static void
+servers_disagree(struct evidence *ev)
+{
+	uint8_t n1 = GLUE(ev, "ns1.example.com.", "192.0.2.1");
+	uint8_t n2 = GLUE(ev, "ns2.example.com.", "192.0.2.2");
+
+	server(ev, "192.0.2.1", PROBE_AUTHORITATIVE);
+	server(ev, "192.0.2.2", PROBE_AUTHORITATIVE);
+	A(ev, n1, "192.0.2.1", "192.0.2.1");
+	A(ev, n1, "192.0.2.2", "192.0.2.1");
+	A(ev, n2, "192.0.2.1", "192.0.2.2");
+	A(ev, n2, "192.0.2.2", "203.0.113.2");
+}
+
+static void
+child_nxdomain(struct evidence *ev)
+{
+	uint8_t n1 = GLUE(ev, "ns1.example.com.", "192.0.2.1");
+
+	server(ev, "192.0.2.1", PROBE_AUTHORITATIVE);
+	child(ev, n1, "192.0.2.1", DNS_TYPE_A, CHILD_NXDOMAIN, (const char *)NULL);
+}
+
+static void
+child_nodata(struct evidence *ev)
+{
+	uint8_t n1 = GLUE(ev, "ns1.example.com.", "192.0.2.1");
+
+	server(ev, "192.0.2.1", PROBE_AUTHORITATIVE);
+	child(ev, n1, "192.0.2.1", DNS_TYPE_A, CHILD_NODATA, (const char *)NULL);
+}
+
+/* The child lists one more address than the parent's glue. */
+static void
+child_only_extra(struct evidence *ev)
+{
+	uint8_t n1 = GLUE(ev, "ns1.example.com.", "192.0.2.1");
+
+	server(ev, "192.0.2.1", PROBE_AUTHORITATIVE);
+	A(ev, n1, "192.0.2.1", "192.0.2.1", "192.0.2.99");
+}
+
+/* Same IPv4, different IPv6; the IPv6 address is not probed. */
+static void
+aaaa_only_difference(struct evidence *ev)
+{
+	uint8_t n1 = GLUE(ev, "ns1.example.com.", "192.0.2.1", "2001:db8::1");
+
+	server(ev, "192.0.2.1", PROBE_AUTHORITATIVE);
+	server(ev, "2001:db8::1", PROBE_NOT_PROBED);
+	A(ev, n1, "192.0.2.1", "192.0.2.1");
+	AAAA(ev, n1, "192.0.2.1", "2001:db8::2");
+}
+
+/* ns2 answers badly in the way given; ns1 is fine. */
+static void
+lame_second(struct evidence *ev, enum probe how)
+{
+	uint8_t n1 = GLUE(ev, "ns1.example.com.", "192.0.2.1");
+
+	GLUE(ev, "ns2.example.com.", "192.0.2.2");
+	server(ev, "192.0.2.1", PROBE_AUTHORITATIVE);
+	server(ev, "192.0.2.2", how);
+	A(ev, n1, "192.0.2.1", "192.0.2.1");
+}
+
+static void lame_timeout(struct evidence *ev) { lame_second(ev, PROBE_TIMEOUT); }
+static void lame_refused(struct evidence *ev) { lame_second(ev, PROBE_REFUSED); }
+static void lame_servfail(struct evidence *ev) { lame_second(ev, PROBE_SERVFAIL); }
+static void lame_not_auth(struct evidence *ev) { lame_second(ev, PROBE_NOT_AUTHORITATIVE); }
+static void lame_nxdomain(struct evidence *ev) { lame_second(ev, PROBE_NXDOMAIN); }
+static void lame_rcode(struct evidence *ev) { lame_second(ev, PROBE_OTHER_RCODE); }
+
+static void
+outside_lame(struct evidence *ev)
+{
+	RESOLVED(ev, "ns1.provider.net.", "198.51.100.1");
+	RESOLVED(ev, "ns2.provider.net.", "198.51.100.2");
+	server(ev, "198.51.100.1", PROBE_AUTHORITATIVE);
+	server(ev, "198.51.100.2", PROBE_REFUSED);
+}
+
+static void
+dangling_outside(struct evidence *ev)
+{
+	uint8_t n1 = GLUE(ev, "ns1.example.com.", "192.0.2.1");
+
+	ns_unresolved(ev, "ns.expired-provider.net.", true);
+	server(ev, "192.0.2.1", PROBE_AUTHORITATIVE);
+	A(ev, n1, "192.0.2.1", "192.0.2.1");
+}
+
+static void
+unresolvable_outside(struct evidence *ev)
+{
+	RESOLVED(ev, "ns1.provider.net.", "198.51.100.1");
+	ns_unresolved(ev, "ns2.provider.net.", false);
+	server(ev, "198.51.100.1", PROBE_AUTHORITATIVE);
+}
+
+static void
+ipv6_not_probed(struct evidence *ev)
+{
+	uint8_t n1 = GLUE(ev, "ns1.example.com.", "192.0.2.1", "2001:db8::1");
+
+	RESOLVED(ev, "ns.provider.net.", "2001:db8:5::5");
+	server(ev, "192.0.2.1", PROBE_AUTHORITATIVE);
+	server(ev, "2001:db8::1", PROBE_NOT_PROBED);
+	server(ev, "2001:db8:5::5", PROBE_NOT_PROBED);
+	A(ev, n1, "192.0.2.1", "192.0.2.1");
+	AAAA(ev, n1, "192.0.2.1", "2001:db8::1");
+}
+
+/* One of each: unglued ns1, mismatched ns2, lame ns3. */
+static void
+precedence_missing(struct evidence *ev)
+{
+	add_ns(ev, "ns1.example.com.");
+	uint8_t n2 = GLUE(ev, "ns2.example.com.", "192.0.2.2");
+
+	GLUE(ev, "ns3.example.com.", "192.0.2.3");
+	server(ev, "192.0.2.2", PROBE_AUTHORITATIVE);
+	server(ev, "192.0.2.3", PROBE_SERVFAIL);
+	A(ev, n2, "192.0.2.2", "198.51.100.2");
+}
+
+static void
+precedence_mismatched(struct evidence *ev)
+{
+	uint8_t n2 = GLUE(ev, "ns2.example.com.", "192.0.2.2");
+
+	GLUE(ev, "ns3.example.com.", "192.0.2.3");
+	server(ev, "192.0.2.2", PROBE_AUTHORITATIVE);
+	server(ev, "192.0.2.3", PROBE_SERVFAIL);
+	A(ev, n2, "192.0.2.2", "198.51.100.2");
+}
+
+static void
+all_lame(struct evidence *ev)
+{
+	GLUE(ev, "ns1.example.com.", "192.0.2.1");
+	GLUE(ev, "ns2.example.com.", "192.0.2.2");
+	RESOLVED(ev, "ns.provider.net.", "198.51.100.3");
+	server(ev, "192.0.2.1", PROBE_TIMEOUT);
+	server(ev, "192.0.2.2", PROBE_TIMEOUT);
+	server(ev, "198.51.100.3", PROBE_NOT_AUTHORITATIVE);
+}
+
+/* ns1's A question timed out at server 2: silence is not disagreement. */
+static void
+child_timeout_not_mismatch(struct evidence *ev)
+{
+	uint8_t n1 = GLUE(ev, "ns1.example.com.", "192.0.2.1");
+	uint8_t n2 = GLUE(ev, "ns2.example.com.", "192.0.2.2");
+
+	server(ev, "192.0.2.1", PROBE_AUTHORITATIVE);
+	server(ev, "192.0.2.2", PROBE_AUTHORITATIVE);
+	A(ev, n1, "192.0.2.1", "192.0.2.1");
+	A(ev, n2, "192.0.2.1", "192.0.2.2");
+	A(ev, n2, "192.0.2.2", "192.0.2.2");
+}
+
+static void
+outside_only_ok(struct evidence *ev)
+{
+	RESOLVED(ev, "ns1.provider.net.", "198.51.100.1", "2001:db8:1::1");
+	RESOLVED(ev, "ns2.provider.org.", "203.0.113.2");
+	server(ev, "198.51.100.1", PROBE_AUTHORITATIVE);
+	server(ev, "2001:db8:1::1", PROBE_NOT_PROBED);
+	server(ev, "203.0.113.2", PROBE_AUTHORITATIVE);
+}
+
+/* ns1.example.com serves example.com under .com: the NS name equals D's child. */
+static void
+ns_named_like_domain(struct evidence *ev)
+{
+	uint8_t n1 = GLUE(ev, "example.com.", "192.0.2.1");
+
+	server(ev, "192.0.2.1", PROBE_AUTHORITATIVE);
+	A(ev, n1, "192.0.2.1", "192.0.2.1");
+}
+
+/* Two glue addresses, only one of which the child lists. */
+static void
+one_of_two_glue_stale(struct evidence *ev)
+{
+	uint8_t n1 = GLUE(ev, "ns1.example.com.", "192.0.2.1", "192.0.2.11");
+
+	server(ev, "192.0.2.1", PROBE_AUTHORITATIVE);
+	server(ev, "192.0.2.11", PROBE_TIMEOUT);
+	A(ev, n1, "192.0.2.1", "192.0.2.1");
+}
+
+/* The AAAA glue's name has no AAAA at the child (authoritative NODATA). */
+static void
+aaaa_nodata(struct evidence *ev)
+{
+	uint8_t n1 = GLUE(ev, "ns1.example.com.", "192.0.2.1", "2001:db8::1");
+
+	server(ev, "192.0.2.1", PROBE_AUTHORITATIVE);
+	server(ev, "2001:db8::1", PROBE_NOT_PROBED);
+	A(ev, n1, "192.0.2.1", "192.0.2.1");
+	child(ev, n1, "192.0.2.1", DNS_TYPE_AAAA, CHILD_NODATA, (const char *)NULL);
+}
+
+/* "xexample.com" names are not inside example.com: no glue needed. */
+static void
+lookalike_outside(struct evidence *ev)
+{
+	uint8_t n = RESOLVED(ev, "ns.xexample.com.", "198.51.100.9");
+
+	cr_assert_not(ev->ns[n].in_domain);
+	server(ev, "198.51.100.9", PROBE_AUTHORITATIVE);
+}
+
+/* A server in the --exclude list is skipped, never lame. */
+static void
+excluded_server(struct evidence *ev)
+{
+	uint8_t n1 = GLUE(ev, "ns1.example.com.", "192.0.2.1");
+
+	GLUE(ev, "ns2.example.com.", "192.0.2.2");
+	server(ev, "192.0.2.1", PROBE_AUTHORITATIVE);
+	server(ev, "192.0.2.2", PROBE_EXCLUDED);
+	A(ev, n1, "192.0.2.1", "192.0.2.1");
+}
+
+/* An out-of-domain name whose resolution would only ask excluded servers. */
+static void
+excluded_outside(struct evidence *ev)
+{
+	uint8_t n1 = GLUE(ev, "ns1.example.com.", "192.0.2.1");
+	uint8_t n2 = add_ns(ev, "ns.excluded-provider.net.");
+
+	ev->ns[n2].excluded = true;
+	ev->ns[n2].unresolved_reason = "excluded";
+	server(ev, "192.0.2.1", PROBE_AUTHORITATIVE);
+	A(ev, n1, "192.0.2.1", "192.0.2.1");
+}
+
+/*
+ * The table: case, status, resolvable, then the number of problems of each
+ * kind (missing, mismatched, lame, child_only). Each row is its own test.
+ */
+#define VERDICT_CASES(X) \
+	X(healthy,			STATUS_OK,		true,	0, 0, 0, 0) \
+	X(parent_nxdomain,		STATUS_NXDOMAIN,	false,	0, 0, 0, 0) \
+	X(parent_not_delegated,		STATUS_NOT_DELEGATED,	false,	0, 0, 0, 0) \
+	X(parent_error,			STATUS_ERROR,		false,	0, 0, 0, 0) \
+	X(parent_nxdomain_over_evidence, STATUS_NXDOMAIN,	false,	0, 0, 0, 0) \
+	X(missing_all,			STATUS_MISSING,		false,	2, 0, 0, 0) \
+	X(missing_partial,		STATUS_MISSING,		true,	1, 0, 0, 0) \
+	X(missing_with_outside_ns,	STATUS_MISSING,		true,	1, 0, 0, 0) \
+	X(stale_glue,			STATUS_MISMATCHED,	true,	0, 1, 1, 1) \
+	X(servers_disagree,		STATUS_MISMATCHED,	true,	0, 1, 0, 1) \
+	X(child_nxdomain,		STATUS_MISMATCHED,	true,	0, 1, 0, 0) \
+	X(child_nodata,			STATUS_MISMATCHED,	true,	0, 1, 0, 0) \
+	X(child_only_extra,		STATUS_OK,		true,	0, 0, 0, 1) \
+	X(aaaa_only_difference,		STATUS_MISMATCHED,	true,	0, 1, 0, 1) \
+	X(aaaa_nodata,			STATUS_MISMATCHED,	true,	0, 1, 0, 0) \
+	X(lame_timeout,			STATUS_LAME,		true,	0, 0, 1, 0) \
+	X(lame_refused,			STATUS_LAME,		true,	0, 0, 1, 0) \
+	X(lame_servfail,		STATUS_LAME,		true,	0, 0, 1, 0) \
+	X(lame_not_auth,		STATUS_LAME,		true,	0, 0, 1, 0) \
+	X(lame_nxdomain,		STATUS_LAME,		true,	0, 0, 1, 0) \
+	X(lame_rcode,			STATUS_LAME,		true,	0, 0, 1, 0) \
+	X(outside_lame,			STATUS_LAME,		true,	0, 0, 1, 0) \
+	X(dangling_outside,		STATUS_LAME,		true,	0, 0, 1, 0) \
+	X(unresolvable_outside,		STATUS_LAME,		true,	0, 0, 1, 0) \
+	X(ipv6_not_probed,		STATUS_OK,		true,	0, 0, 0, 0) \
+	X(precedence_missing,		STATUS_MISSING,		true,	1, 1, 1, 1) \
+	X(precedence_mismatched,	STATUS_MISMATCHED,	true,	0, 1, 1, 1) \
+	X(all_lame,			STATUS_LAME,		false,	0, 0, 3, 0) \
+	X(child_timeout_not_mismatch,	STATUS_OK,		true,	0, 0, 0, 0) \
+	X(outside_only_ok,		STATUS_OK,		true,	0, 0, 0, 0) \
+	X(ns_named_like_domain,		STATUS_OK,		true,	0, 0, 0, 0) \
+	X(one_of_two_glue_stale,	STATUS_MISMATCHED,	true,	0, 1, 1, 0) \
+	X(lookalike_outside,		STATUS_OK,		true,	0, 0, 0, 0) \
+	X(excluded_server,		STATUS_OK,		true,	0, 0, 0, 0) \
+	X(excluded_outside,		STATUS_OK,		true,	0, 0, 0, 0)
+
+static void
+decide(void (*build)(struct evidence *), struct evidence *ev, struct verdict *v)
+{
+	ev_init(ev, "example.com.");
+	build(ev);
+	verdict_decide(ev, v);
+}
+
+static void
+run_case(const char *name, void (*build)(struct evidence *), enum status status,
+    bool resolvable, const unsigned want[4])
+{
+	struct evidence ev;
+	struct verdict v;
+	unsigned count[4] = { 0 };
+
+	decide(build, &ev, &v);
+	cr_expect_eq(v.status, status, "%s: status %s, want %s", name,
+	    status_name(v.status), status_name(status));
+	cr_expect_eq(v.resolvable, resolvable, "%s: resolvable %d", name, v.resolvable);
+	for (size_t p = 0; p < v.nproblems; p++) {
+		cr_assert(v.problems[p].kind <= PROBLEM_CHILD_ONLY);
+		cr_assert(v.problems[p].ns < ev.nns, "%s: problem names NS %u", name,
+		    v.problems[p].ns);
+		count[v.problems[p].kind]++;
+	}
+	for (int k = 0; k < 4; k++)
+		cr_expect_eq(count[k], want[k], "%s: %u %s problems, want %u", name,
+		    count[k], problem_name((enum problem_kind)k), want[k]);
+	verdict_free(&v);
+	evidence_free(&ev);
+}
+
+#define AS_TEST(c, status, resolvable, missing, mismatched, lame, child_only) \
+	Test(verdict_table, c) \
+	{ \
+		static const unsigned want[4] = { missing, mismatched, lame, child_only }; \
+		run_case(#c, c, status, resolvable, want); \
+	}
+VERDICT_CASES(AS_TEST)
+
+static const struct problem *
+find(const struct verdict *v, enum problem_kind kind, size_t nth)
+{
+	for (size_t i = 0, seen = 0; i < v->nproblems; i++)
+		if (v->problems[i].kind == kind && seen++ == nth)
+			return &v->problems[i];
+	cr_assert_fail("no %s problem #%zu", problem_name(kind), nth);
+	return NULL;
+}
+
+/* ---- details the table does not show -------------------------------------- */
+
+static void
+assert_ip(const struct addr *a, const char *want)
+{
+	struct addr w = ip(want);
+	char buf[ADDR_TEXT_MAX];
+
+	cr_assert(addr_equal(a, &w), "address %s, want %s", addr_text(a, buf), want);
+}
+
+Test(verdict, lame_reasons_are_spec_words)
+{
+	static const struct { void (*build)(struct evidence *); const char *reason; } want[] = {
+		{ lame_timeout, "timeout" }, { lame_refused, "refused" },
+		{ lame_servfail, "servfail" }, { lame_not_auth, "not_authoritative" },
+		{ lame_nxdomain, "nxdomain" },
+	};
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		struct evidence ev;
+		struct verdict v;
+		const struct problem *p;
+
+		decide(want[i].build, &ev, &v);
+		p = find(&v, PROBLEM_LAME, 0);
+		cr_assert_str_eq(p->reason, want[i].reason);
+		cr_assert_eq(p->ns, 1, "ns2 is the lame one");
+		cr_assert(p->has_addr);
+		assert_ip(&p->addr, "192.0.2.2");
+		verdict_free(&v);
+		evidence_free(&ev);
+	}
+}
+
+Test(verdict, other_rcode_has_a_reason)
+{
+	struct evidence ev;
+	struct verdict v;
+
+	decide(lame_rcode, &ev, &v);
+	cr_assert(find(&v, PROBLEM_LAME, 0)->reason != NULL);
+	cr_assert_str_neq(find(&v, PROBLEM_LAME, 0)->reason, "authoritative");
+	verdict_free(&v);
+	evidence_free(&ev);
+}
+
+Test(verdict, stale_glue_details)
+{
+	struct evidence ev;
+	struct verdict v;
+	const struct problem *m, *l, *c;
+	struct addr live = ip("192.0.2.2");
+
+	decide(stale_glue, &ev, &v);
+	m = find(&v, PROBLEM_MISMATCHED, 0);
+	cr_assert_eq(m->ns, 0);
+	cr_assert(m->has_addr);
+	assert_ip(&m->addr, "192.0.2.1");
+	cr_assert_eq(m->servers, (uint64_t)1 << evidence_server(&ev, &live),
+	    "the live server 192.0.2.2 did not list it");
+	l = find(&v, PROBLEM_LAME, 0);
+	cr_assert_eq(l->ns, 0);
+	assert_ip(&l->addr, "192.0.2.1");
+	cr_assert_str_eq(l->reason, "timeout");
+	c = find(&v, PROBLEM_CHILD_ONLY, 0);
+	cr_assert_eq(c->ns, 0);
+	assert_ip(&c->addr, "198.51.100.1");
+	verdict_free(&v);
+	evidence_free(&ev);
+}
+
+Test(verdict, disagreeing_server_is_named)
+{
+	struct evidence ev;
+	struct verdict v;
+	const struct problem *m;
+	struct addr old = ip("192.0.2.2");
+
+	decide(servers_disagree, &ev, &v);
+	m = find(&v, PROBLEM_MISMATCHED, 0);
+	cr_assert_eq(m->ns, 1);
+	assert_ip(&m->addr, "192.0.2.2");
+	cr_assert_eq(m->servers, (uint64_t)1 << evidence_server(&ev, &old),
+	    "exactly the server that listed another address");
+	assert_ip(&find(&v, PROBLEM_CHILD_ONLY, 0)->addr, "203.0.113.2");
+	verdict_free(&v);
+	evidence_free(&ev);
+}
+
+Test(verdict, aaaa_difference_details)
+{
+	struct evidence ev;
+	struct verdict v;
+
+	decide(aaaa_only_difference, &ev, &v);
+	assert_ip(&find(&v, PROBLEM_MISMATCHED, 0)->addr, "2001:db8::1");
+	assert_ip(&find(&v, PROBLEM_CHILD_ONLY, 0)->addr, "2001:db8::2");
+	verdict_free(&v);
+	evidence_free(&ev);
+}
+
+Test(verdict, unresolvable_carries_dangling)
+{
+	struct evidence ev;
+	struct verdict v;
+	const struct problem *p;
+
+	decide(dangling_outside, &ev, &v);
+	p = find(&v, PROBLEM_LAME, 0);
+	cr_assert_eq(p->ns, 1);
+	cr_assert_str_eq(p->reason, "unresolvable");
+	cr_assert(p->dangling);
+	cr_assert_not(p->has_addr, "an unresolvable name has no address to blame");
+	verdict_free(&v);
+	evidence_free(&ev);
+
+	decide(unresolvable_outside, &ev, &v);
+	p = find(&v, PROBLEM_LAME, 0);
+	cr_assert_str_eq(p->reason, "unresolvable");
+	cr_assert_not(p->dangling);
+	verdict_free(&v);
+	evidence_free(&ev);
+}
+
+Test(verdict, missing_names_the_unglued_ns)
+{
+	struct evidence ev;
+	struct verdict v;
+
+	decide(missing_partial, &ev, &v);
+	cr_assert_eq(find(&v, PROBLEM_MISSING, 0)->ns, 0);
+	cr_assert_not(find(&v, PROBLEM_MISSING, 0)->has_addr);
+	verdict_free(&v);
+	evidence_free(&ev);
+}
+
+Test(verdict, same_evidence_same_verdict)
+{
+	struct evidence ev;
+	struct verdict a, b;
+
+	decide(precedence_missing, &ev, &a);
+	verdict_decide(&ev, &b);
+	cr_assert_eq(a.status, b.status);
+	cr_assert_eq(a.resolvable, b.resolvable);
+	cr_assert_eq(a.nproblems, b.nproblems);
+	for (size_t i = 0; i < a.nproblems; i++) {
+		cr_assert_eq(a.problems[i].kind, b.problems[i].kind);
+		cr_assert_eq(a.problems[i].ns, b.problems[i].ns);
+	}
+	verdict_free(&a);
+	verdict_free(&b);
+	evidence_free(&ev);
+}
+
+Test(verdict, many_problems_grow)
+{
+	struct evidence ev;
+	struct verdict v;
+	char name[64], addr[32];
+
+	ev_init(&ev, "example.com.");
+	for (int i = 0; i < EV_MAX_NS; i++) {
+		snprintf(name, sizeof(name), "ns%d.example.com.", i);
+		snprintf(addr, sizeof(addr), "192.0.2.%d", i + 1);
+		GLUE(&ev, name, addr);
+		server(&ev, addr, PROBE_TIMEOUT);
+	}
+	verdict_decide(&ev, &v);
+	cr_assert_eq(v.status, STATUS_LAME);
+	cr_assert_not(v.resolvable);
+	cr_assert_eq(v.nproblems, EV_MAX_NS);
+	verdict_free(&v);
+	cr_assert_null(v.problems);
+	evidence_free(&ev);
+}
+
+Test(verdict, names)
+{
+	cr_assert_str_eq(status_name(STATUS_OK), "ok");
+	cr_assert_str_eq(status_name(STATUS_NXDOMAIN), "nxdomain");
+	cr_assert_str_eq(status_name(STATUS_NOT_DELEGATED), "not_delegated");
+	cr_assert_str_eq(status_name(STATUS_ERROR), "error");
+	cr_assert_str_eq(status_name(STATUS_MISSING), "missing");
+	cr_assert_str_eq(status_name(STATUS_MISMATCHED), "mismatched");
+	cr_assert_str_eq(status_name(STATUS_LAME), "lame");
+	cr_assert_str_eq(problem_name(PROBLEM_CHILD_ONLY), "child_only");
+	cr_assert_str_eq(problem_name(PROBLEM_MISMATCHED), "mismatched");
+	cr_assert_str_eq(probe_name(PROBE_AUTHORITATIVE), "authoritative");
+	cr_assert_str_eq(probe_name(PROBE_NOT_AUTHORITATIVE), "not_authoritative");
+}

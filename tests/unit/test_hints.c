@@ -191,6 +191,7 @@ Test(hints_errors, relative_names)
 {
 	assert_error("; root\n. NS a.root-servers.net.\ncom. NS a.gtld-servers.net\n", 3, "relative");
 	assert_error("example NS ns.example.\n", 1, "relative");
+	assert_error("$ORIGIN example.\nns A 192.0.2.1\n$ORIGIN\n", 3, "$ORIGIN");
 }
 
 Test(hints_errors, bad_ipv4_in_a)
@@ -207,8 +208,35 @@ Test(hints_errors, ipv6_in_a_and_ipv4_in_aaaa)
 
 Test(hints_errors, unsupported_directives)
 {
-	assert_error("$TTL 60\n$ORIGIN example.\nns A 192.0.2.1\n", 2, "$ORIGIN");
-	assert_error("$INCLUDE other.hints\n", 1, "$INCLUDE");
+	assert_error("$TTL 60\n$INCLUDE other.hints\n", 2, "$INCLUDE");
+	assert_error("$ORIGIN example\n", 1, "relative");
+	assert_error("$ORIGIN\n", 1, "$ORIGIN");
+	assert_error("@ NS ns.example.\n", 1, "$ORIGIN");
+}
+
+/* Zone files as registries publish them: $ORIGIN, relative names, '@'. */
+Test(hints, origin_and_relative_names)
+{
+	struct hints h;
+	char err[256];
+	const char *text =
+	    "$ORIGIN example.\n"
+	    "@ NS ns1\n"
+	    "@ NS ns.other.net.\n"
+	    "ns1 A 192.0.2.1\n"
+	    "$ORIGIN sub.example.\n"
+	    "www AAAA 2001:db8::1\n"
+	    "$ORIGIN .\n"
+	    "net NS a.gtld-servers\n";
+
+	cr_assert(read_text(text, &h, err, sizeof(err)), "%s", err);
+	cr_assert_eq(h.n, 5);
+	assert_hint(&h, 0, "example", DNS_TYPE_NS, "ns1.example");
+	assert_hint(&h, 1, "example", DNS_TYPE_NS, "ns.other.net");
+	assert_hint(&h, 2, "ns1.example", DNS_TYPE_A, "192.0.2.1");
+	assert_hint(&h, 3, "www.sub.example", DNS_TYPE_AAAA, "2001:db8::1");
+	assert_hint(&h, 4, "net", DNS_TYPE_NS, "a.gtld-servers");
+	hints_free(&h);
 }
 
 Test(hints_errors, unclosed_parenthesis)

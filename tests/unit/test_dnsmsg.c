@@ -450,6 +450,9 @@ Test(response, soa_and_unknown_types)
 
 /* ---- hostile input ---------------------------------------------------- */
 
+/* A parser that loops on hostile pointers must fail here, not hang the run. */
+TestSuite(hostile, .timeout = 10);
+
 Test(hostile, pointer_to_itself_in_question)
 {
 	struct msg m;

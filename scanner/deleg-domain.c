@@ -252,6 +252,26 @@ probe_servers(struct domain *d)
 }
 
 static bool
+has_records(const struct dns_response *r, const struct dname *name, uint16_t qtype)
+{
+	for (size_t i = 0; i < r->nrr; i++)
+		if (r->rr[i].section == DNS_ANSWER && r->rr[i].type == qtype &&
+		    dname_equal(&r->rr[i].owner, name))
+			return true;
+	return false;
+}
+
+static bool
+has_soa_of(const struct dns_response *r, const struct dname *zone)
+{
+	for (size_t i = 0; i < r->nrr; i++)
+		if (r->rr[i].section == DNS_AUTHORITY && r->rr[i].type == DNS_TYPE_SOA &&
+		    dname_equal(&r->rr[i].owner, zone))
+			return true;
+	return false;
+}
+
+static bool
 on_child(void *ctx, const struct xreply *x)
 {
 	struct op *op = ctx;
@@ -259,9 +279,11 @@ on_child(void *ctx, const struct xreply *x)
 	const struct dns_response *r = x->resp;
 	const struct dname *name = &d->ev.ns[op->ns].name;
 
-	/* Only an authoritative answer is evidence; anything else says nothing of the data. */
+	/* Only an authoritative answer is evidence; anything else says nothing of
+	 * the data. A negative one must come with D's SOA (SPEC 1). */
 	if (x->kind == X_ANSWER && r->aa &&
-	    (r->rcode == DNS_RCODE_NOERROR || r->rcode == DNS_RCODE_NXDOMAIN)) {
+	    (r->rcode == DNS_RCODE_NOERROR || r->rcode == DNS_RCODE_NXDOMAIN) &&
+	    (has_records(r, name, op->qtype) || has_soa_of(r, &d->ev.domain))) {
 		struct ev_child *c = evidence_add_child(&d->ev);
 		size_t n = 0;
 

@@ -51,6 +51,9 @@ struct resolver *resolver_new(struct engine *e);
 void resolver_free(struct resolver *r);
 /* Seed the zone-cut cache; returns how many zones it learnt. */
 size_t resolver_add_hints(struct resolver *r, const struct hints *h);
+struct zonefile;
+/* Answer the zone of this file from it instead of asking its servers. */
+void resolver_add_zonefile(struct resolver *r, const struct zonefile *zf);
 
 /*
  * Ask qname/qtype starting at the deepest known zone above it, following

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "resolver-impl.h"
+#include "zonefile.h"
 
 struct walk {
 	struct resolver *r;
@@ -32,7 +33,7 @@ finish(struct walk *w, enum walk_outcome outcome, const struct xreply *x, const 
 		res.zone = w->zone->name;
 	if (x != NULL && x->kind == X_ANSWER) {
 		res.resp = x->resp;
-		res.have_server = true;
+		res.have_server = x->server.family != 0;	/* not from a zone file */
 		res.server = x->server;
 		res.rtt_ms = x->rtt_ms;
 	}
@@ -142,11 +143,33 @@ on_reply(void *ctx, const struct xreply *x)
 	return try_next(w, x, "not_authoritative");
 }
 
+/* The zone's file answers at once, as its server would have. */
+static void
+ask_zonefile(struct walk *w)
+{
+	struct dns_response *resp = malloc(sizeof(*resp));
+	struct xreply x;
+
+	if (resp == NULL)
+		err(1, "out of memory");
+	zonefile_answer(w->zone->file, &w->qname, w->qtype, resp);
+	memset(&x, 0, sizeof(x));
+	x.kind = X_ANSWER;
+	x.resp = resp;
+	x.final = true;
+	(void)on_reply(w, &x);
+	free(resp);
+}
+
 static void
 on_zone_ready(void *ctx)
 {
 	struct walk *w = ctx;
 
+	if (w->zone->file != NULL) {
+		ask_zonefile(w);
+		return;
+	}
 	if (w->zone->state != ZONE_READY) {
 		finish(w, WALK_ERROR, NULL, "no_servers");
 		return;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "resolver-impl.h"
+#include "zonefile.h"
 
 int
 zone_cmp(struct zone *a, struct zone *b)
@@ -113,6 +114,17 @@ resolver_add_hints(struct resolver *r, const struct hints *h)
 				zone_add_v4(z, &h->v[j].addr);
 	}
 	return count;
+}
+
+void
+resolver_add_zonefile(struct resolver *r, const struct zonefile *zf)
+{
+	struct zone *z = zone_find(r, zonefile_origin(zf));
+
+	if (z == NULL)
+		z = zone_new(r, zonefile_origin(zf));
+	z->file = zf;
+	z->state = ZONE_READY;
 }
 
 struct zone *

@@ -12,6 +12,7 @@
 
 #include "engine.h"
 #include "exclude.h"
+#include "zonefile.h"
 #include "hints.h"
 #include "resolver.h"
 #include "route.h"
@@ -41,6 +42,8 @@ enum { EXIT_USAGE = 2, EXIT_INTERRUPTED = 130 };
 
 struct options {
 	const char *input, *output, *parents, *resume, *pcap, *stats, *exclude;
+	const char *parent_zones[16];
+	unsigned nparent_zones;
 	struct engine_config eng;
 	unsigned window, wait_s, shard, shards, shuffle;
 	uint64_t seed;
@@ -80,6 +83,8 @@ usage(FILE *f)
 	    "                          (default on interruption: ./%s)\n"
 	    "      --shard I/N         scan only the I-th of N disjoint slices of the input\n"
 	    "                          (line k goes to slice k mod N + 1)\n"
+	    "      --parent-zone FILE  take delegations and glue from this zone file instead of\n"
+	    "                          asking its zone's servers (repeatable, up to 16)\n"
 	    "      --exclude FILE      domains/zones to skip (status \"excluded\") and server\n"
 	    "                          addresses or CIDR blocks never to query\n"
 	    "      --pcap FILE         also write every UDP packet sent and received (pcap)\n"
@@ -190,6 +195,7 @@ parse_args(int argc, char **argv, struct options *o)
 		{ "shard", required_argument, NULL, 'H' },
 		{ "exclude", required_argument, NULL, 'X' },
 		{ "per-server", required_argument, NULL, 'B' },
+		{ "parent-zone", required_argument, NULL, 'Y' },
 		{ "shuffle", required_argument, NULL, 'F' },
 		{ "seed", required_argument, NULL, 'D' },
 		{ "stats", required_argument, NULL, 'J' },
@@ -226,6 +232,11 @@ parse_args(int argc, char **argv, struct options *o)
 		case 'C': o->pcap = optarg; break;
 		case 'H': parse_shard(optarg, o); break;
 		case 'X': o->exclude = optarg; break;
+		case 'Y':
+			if (o->nparent_zones == sizeof(o->parent_zones) / sizeof(o->parent_zones[0]))
+				bad_option("too many --parent-zone files (at most 16; '%s')", optarg);
+			o->parent_zones[o->nparent_zones++] = optarg;
+			break;
 		case 'B': o->eng.per_server = (double)number(optarg, "--per-server", 0, 10000000); break;
 		case 'F': o->shuffle = (unsigned)number(optarg, "--shuffle", 1, 1000000); break;
 		case 'D':
@@ -394,6 +405,25 @@ load_exclude(const char *path)
 	return x;
 }
 
+static struct zonefile *
+load_zonefile(const char *path)
+{
+	char errbuf[512];
+	struct zonefile *z;
+	FILE *f;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		fprintf(stderr, "gluescan: cannot read %s: %s\n", path, strerror(errno));
+		exit(EXIT_USAGE);
+	}
+	if ((z = zonefile_load(f, path, errbuf, sizeof(errbuf))) == NULL) {
+		fprintf(stderr, "gluescan: %s\n", errbuf);
+		exit(EXIT_USAGE);
+	}
+	fclose(f);
+	return z;
+}
+
 static uint64_t
 shard_id(const struct options *o)
 {
@@ -442,6 +472,7 @@ main(int argc, char **argv)
 	struct hints hints;
 	struct pcapdump *dump = NULL;
 	struct exclude *excl;
+	struct zonefile *zones[16];
 	struct progress prog;
 	struct report_view final;
 	char errbuf[512];
@@ -463,6 +494,8 @@ main(int argc, char **argv)
 		}
 		so.resume_from = &from;
 	}
+	for (unsigned i = 0; i < o.nparent_zones; i++)
+		zones[i] = load_zonefile(o.parent_zones[i]);
 	so.in = open_input(&o, argc, argv, first_arg);
 	so.out = stdout;
 	/* A resumed scan adds to its output rather than overwrite what the first part wrote. */
@@ -498,6 +531,8 @@ main(int argc, char **argv)
 	r = resolver_new(e);
 	resolver_add_hints(r, &hints);
 	hints_free(&hints);
+	for (unsigned i = 0; i < o.nparent_zones; i++)
+		resolver_add_zonefile(r, zones[i]);
 	catch_signals();
 
 	prog.engine = e;
@@ -532,6 +567,8 @@ main(int argc, char **argv)
 	exclude_free(excl);
 	resolver_free(r);
 	engine_free(e);
+	for (unsigned i = 0; i < o.nparent_zones; i++)
+		zonefile_free(zones[i]);
 
 	at.hints_hash = hints_hash;
 	at.shard = shard_id(&o);

@@ -35,9 +35,12 @@ enum zone_state {
 	ZONE_DEAD,		/* none of its servers has an address */
 };
 
+struct zonefile;
+
 struct zone {
 	RB_ENTRY(zone) link;
 	struct dname name;
+	const struct zonefile *file;	/* answered from its zone file, not over the network */
 	enum zone_state state;
 	struct addr v4[ENGINE_MAX_SERVERS];
 	uint8_t n4;

@@ -167,6 +167,32 @@ else
     fail "[stats] unexpected --stats content: $(head -c 400 "$TMP/stats.json")"
 fi
 
+# --- --parent-zone: the TLDs' zone files instead of their servers -------------
+zones=(--parent-zone "$DIR/nsd/127.53.1.1/zones/gtest.zone" --parent-zone "$DIR/nsd/127.53.2.1/zones/gtest2.zone")
+run_scan zonefile "$DIR/root.hints" "$DIR/domains.txt" "${zones[@]}" --pcap "$TMP/zonefile.pcap"
+check_verdicts zonefile "$DIR/expected.tsv" "$DIR/domains.txt"
+run_scan live "$DIR/root.hints" "$DIR/domains.txt"
+# the same findings as the live scan, domain by domain
+findings='{domain, status, resolvable, problems: ([.problems[] | {kind, ns, addr, glue, reason}] | sort)}'
+if diff <(jq -c "$findings" "$TMP/live.json" | sort) <(jq -c "$findings" "$TMP/zonefile.json" | sort) \
+    >"$TMP/zonefile.diff"; then
+    pass
+else
+    fail "[parent-zone] findings differ from the live scan:"
+    head -10 "$TMP/zonefile.diff" | sed 's/^/    /'
+fi
+# no delegation question went to the TLD servers
+tshark -r "$TMP/zonefile.pcap" -Y 'dns.flags.response == 0 && dns.qry.type == 2' -T fields -e ip.dst \
+    >"$TMP/zonefile.ns-dst" 2>/dev/null || true
+if [ -s "$TMP/zonefile.ns-dst" ] && ! grep -qE '^127\.53\.(1|2)\.1$' "$TMP/zonefile.ns-dst"; then
+    pass
+else
+    fail "[parent-zone] NS questions went to a TLD server whose zone file was given"
+fi
+printf 'gtest. NS ns1.nic.gtest.\n' >"$TMP/nosoa.zone"
+bad_rc=0; "$GLUESCAN" -p "$DIR/root.hints" --parent-zone "$TMP/nosoa.zone" ok-glue.gtest >/dev/null 2>"$TMP/nosoa.err" || bad_rc=$?
+if [ "$bad_rc" -eq 2 ] && grep -q 'SOA' "$TMP/nosoa.err"; then pass; else fail "[parent-zone] a zone file without SOA: exit $bad_rc, $(cat "$TMP/nosoa.err")"; fi
+
 # --- make install: binary with capabilities, man page, hints -----------------
 inst="$TMP/install"
 if make -s install DESTDIR="$inst" PREFIX=/usr >"$TMP/install.log" 2>&1; then pass; else fail "[install] make install failed: $(tail -3 "$TMP/install.log")"; fi

@@ -54,8 +54,8 @@ pacing_new(double pps)
 	if (p == NULL)
 		err(1, "out of memory");
 	p->pps = pps;
-	/* A tenth of a second's worth: a server sees no more than that at once. */
-	p->burst = pps / 10 > 1 ? pps / 10 : 1;
+	/* No burst: a server never sees more than its cap in any second. */
+	p->burst = 1;
 	RB_INIT(&p->servers);
 	TAILQ_INIT(&p->ready);
 	TAILQ_INIT(&p->sleeping);

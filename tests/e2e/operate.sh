@@ -93,8 +93,8 @@ for dst, ts in per.items():
 print(best, who, total)
 PY
 )"
-# the cap plus the bucket (a tenth of a second's worth) at the start of a window
-if [ "$max_1s" -le $((cap + cap / 10 + 1)) ] && [ "$max_1s" -gt $((cap / 2)) ]; then
+# the cap, plus the one packet a bucket of one may hold at the window's start
+if [ "$max_1s" -le $((cap + 1)) ] && [ "$max_1s" -gt $((cap / 2)) ]; then
     pass
 else
     fail "[per-server] $busiest got $max_1s packets in one second with --per-server $cap"

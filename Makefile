@@ -27,9 +27,9 @@ FUZZ_SECONDS ?= 60
 
 DEBIAN_PKGS = build-essential pkg-config libpcap-dev libnet1-dev libbsd-dev libcriterion-dev \
 	libcap2-bin nsd dnsutils jq python3 iproute2 nftables clang libclang-rt-14-dev valgrind \
-	tshark bsdutils bc
+	tshark bsdutils bc dnsperf
 
-.PHONY: all deps test unit e2e fuzz demo install clean FORCE
+.PHONY: all deps test unit e2e fuzz bench demo install clean FORCE
 
 all: gluescan
 
@@ -40,6 +40,11 @@ gluescan: $(OBJ)
 build/gluescan-asan: $(SRC) $(HDR)
 	@mkdir -p build
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) -O1 -g $(SAN) $(WARN) -o $@ $(SRC) $(PKG_LIBS)
+
+# The benchmark's fast child servers.
+build/bench-responder: tools/bench-responder.c
+	@mkdir -p build
+	$(CC) -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -o $@ $<
 
 # main.c has the hints path under PREFIX built in: rebuild it when PREFIX changes.
 build/prefix: FORCE
@@ -100,6 +105,13 @@ test: deps
 	$(MAKE) unit
 	$(MAKE) fuzz FUZZ_SECONDS=10
 	$(MAKE) e2e
+
+# 1M delegations on NSD, the fast child responder, dnsperf beside gluescan;
+# writes bench.json (or $$BENCH_JSON). BENCH_DOMAINS=N for a smaller world.
+BENCH_DOMAINS ?= 1000000
+bench: deps
+	$(MAKE) gluescan build/bench-responder
+	tools/bench --domains $(BENCH_DOMAINS)
 
 # The built-in demo: a local DNS world of real NSD servers, scanned, then stopped.
 demo: deps

@@ -148,9 +148,9 @@ on_parent(void *ctx, const struct walk_result *w)
 		ev->parent_reason = w->reason;
 		break;
 	}
-	if (ev->parent != PARENT_DELEGATED || ev->nns == 0) {
-		if (ev->parent == PARENT_DELEGATED)
-			ev->parent = PARENT_NOT_DELEGATED;
+	if (ev->parent == PARENT_DELEGATED && ev->nns == 0)
+		ev->parent = PARENT_NOT_DELEGATED;	/* no NS record for D: no cut */
+	if (ev->parent != PARENT_DELEGATED || ev->parent_only) {
 		finish(d);
 		return;
 	}
@@ -345,13 +345,14 @@ finish(struct domain *d)
 
 void
 domain_start(struct engine *e, struct resolver *r, const struct dname *name,
-    domain_done_fn *done, void *ctx)
+    bool parent_only, domain_done_fn *done, void *ctx)
 {
 	struct domain *d = calloc(1, sizeof(*d));
 
 	if (d == NULL)
 		err(1, "out of memory");
 	d->ev.domain = *name;
+	d->ev.parent_only = parent_only;
 	d->engine = e;
 	d->resolver = r;
 	d->done = done;

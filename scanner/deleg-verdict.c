@@ -162,6 +162,8 @@ verdict_decide(const struct evidence *ev, struct verdict *v)
 			v->resolvable = true;
 	if (has(v, PROBLEM_MISSING))
 		v->status = STATUS_MISSING;
+	else if (ev->parent_only)
+		v->status = STATUS_DELEGATED;
 	else if (has(v, PROBLEM_MISMATCHED))
 		v->status = STATUS_MISMATCHED;
 	else if (has(v, PROBLEM_LAME))
@@ -182,9 +184,10 @@ status_name(enum status s)
 {
 	static const char *names[] = {
 		"nxdomain", "not_delegated", "error", "missing", "mismatched", "lame", "ok",
+		"delegated",
 	};
 
-	return s <= STATUS_OK ? names[s] : "?";
+	return s < STATUS_COUNT ? names[s] : "?";
 }
 
 const char *

@@ -48,7 +48,7 @@ struct options {
 	unsigned window, wait_s, shard, shards, shuffle;
 	uint64_t seed;
 	bool seed_given;
-	bool quiet, ports_given;
+	bool quiet, ports_given, parent_only;
 };
 
 static void
@@ -85,6 +85,8 @@ usage(FILE *f)
 	    "                          (line k goes to slice k mod N + 1)\n"
 	    "      --parent-zone FILE  take delegations and glue from this zone file instead of\n"
 	    "                          asking its zone's servers (repeatable, up to 16)\n"
+	    "      --parent-only       stop at each parent's answer: status delegated (or\n"
+	    "                          nxdomain, not_delegated, error, missing); no child asked\n"
 	    "      --exclude FILE      domains/zones to skip (status \"excluded\") and server\n"
 	    "                          addresses or CIDR blocks never to query\n"
 	    "      --pcap FILE         also write every UDP packet sent and received (pcap)\n"
@@ -196,6 +198,7 @@ parse_args(int argc, char **argv, struct options *o)
 		{ "exclude", required_argument, NULL, 'X' },
 		{ "per-server", required_argument, NULL, 'B' },
 		{ "parent-zone", required_argument, NULL, 'Y' },
+		{ "parent-only", no_argument, NULL, 'O' },
 		{ "shuffle", required_argument, NULL, 'F' },
 		{ "seed", required_argument, NULL, 'D' },
 		{ "stats", required_argument, NULL, 'J' },
@@ -232,6 +235,7 @@ parse_args(int argc, char **argv, struct options *o)
 		case 'C': o->pcap = optarg; break;
 		case 'H': parse_shard(optarg, o); break;
 		case 'X': o->exclude = optarg; break;
+		case 'O': o->parent_only = true; break;
 		case 'Y':
 			if (o->nparent_zones == sizeof(o->parent_zones) / sizeof(o->parent_zones[0]))
 				bad_option("too many --parent-zone files (at most 16; '%s')", optarg);
@@ -506,6 +510,7 @@ main(int argc, char **argv)
 	so.window = o.window;
 	so.exclude = excl = load_exclude(o.exclude);
 	so.shard = o.shard;
+	so.parent_only = o.parent_only;
 	so.shuffle = o.shuffle != SHUFFLE_AUTO ? o.shuffle : o.window;
 	so.seed = o.seed_given ? o.seed : (uint64_t)arc4random() << 32 | arc4random();
 	so.shards = o.shards;

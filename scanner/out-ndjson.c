@@ -186,7 +186,10 @@ ndjson_domain(FILE *out, const struct evidence *ev, const struct verdict *v)
 	fprintf(out, ",\"status\":\"%s\"", status_name(v->status));
 	if (v->status == STATUS_ERROR)
 		fprintf(out, ",\"reason\":\"%s\"", ev->parent_reason ? ev->parent_reason : "error");
-	fprintf(out, ",\"resolvable\":%s", v->resolvable ? "true" : "false");
+	if (ev->parent_only && ev->parent == PARENT_DELEGATED)
+		fputs(",\"resolvable\":null", out);	/* not known: no server was probed */
+	else
+		fprintf(out, ",\"resolvable\":%s", v->resolvable ? "true" : "false");
 	put_parent(out, ev);
 	put_ns(out, ev);
 	fputs(",\"problems\":[", out);

@@ -10,7 +10,7 @@ dropped(const struct engine_stats *n)
 static void
 status_counts(FILE *f, const struct scan_counts *c)
 {
-	for (int s = 0; s <= STATUS_OK; s++)
+	for (int s = 0; s < STATUS_COUNT; s++)
 		if (c->status[s] > 0)
 			fprintf(f, " %s %llu", status_name((enum status)s),
 			    (unsigned long long)c->status[s]);
@@ -65,7 +65,7 @@ report_stats_json(FILE *f, const struct report_view *v)
 	const struct scan_counts *c = v->counts;
 
 	fprintf(f, "{\"lines\":%llu,\"status\":{", (unsigned long long)c->decided);
-	for (int s = 0; s <= STATUS_OK; s++)
+	for (int s = 0; s < STATUS_COUNT; s++)
 		fprintf(f, "\"%s\":%llu,", status_name((enum status)s), (unsigned long long)c->status[s]);
 	fprintf(f, "\"invalid\":%llu,\"excluded\":%llu},", (unsigned long long)c->invalid,
 	    (unsigned long long)c->excluded);

@@ -124,7 +124,7 @@ admit_one(struct scan *s, struct engine *e, struct resolver *r)
 			return false;
 	}
 	s->active++;
-	domain_start(e, r, &s->block[s->next++], on_domain_done, s);
+	domain_start(e, r, &s->block[s->next++], s->opt->parent_only, on_domain_done, s);
 	return true;
 }
 

@@ -193,6 +193,28 @@ printf 'gtest. NS ns1.nic.gtest.\n' >"$TMP/nosoa.zone"
 bad_rc=0; "$GLUESCAN" -p "$DIR/root.hints" --parent-zone "$TMP/nosoa.zone" ok-glue.gtest >/dev/null 2>"$TMP/nosoa.err" || bad_rc=$?
 if [ "$bad_rc" -eq 2 ] && grep -q 'SOA' "$TMP/nosoa.err"; then pass; else fail "[parent-zone] a zone file without SOA: exit $bad_rc, $(cat "$TMP/nosoa.err")"; fi
 
+# --- --parent-only: decided from the parent's answer, no child asked ----------
+run_scan parentonly "$DIR/root.hints" "$DIR/domains.txt" --parent-only --pcap "$TMP/parentonly.pcap"
+while IFS=$'\t' read -r domain status resolvable; do
+    case $status in
+    nxdomain|not_delegated|error|missing) want=$status ;;
+    *) want=delegated ;;
+    esac
+    got=$(jq -r --arg d "$domain" 'select(.domain == $d) | "\(.status)/\(.resolvable)"' "$TMP/parentonly.json")
+    case $want in
+    delegated|missing) wantr=null ;;	# delegated: the servers were not asked
+    *) wantr=$resolvable ;;
+    esac
+    if [ "$got" = "$want/$wantr" ]; then pass; else fail "$domain: got '$got' want $want/$wantr (parent-only)"; fi
+done <"$DIR/expected.tsv"
+tshark -r "$TMP/parentonly.pcap" -Y 'dns.flags.response == 0' -T fields -e dns.qry.type \
+    >"$TMP/parentonly.types" 2>/dev/null || true
+if [ -s "$TMP/parentonly.types" ] && ! grep -qvx 2 "$TMP/parentonly.types"; then
+    pass
+else
+    fail "[parent-only] questions other than NS were sent: $(sort "$TMP/parentonly.types" | uniq -c | tr '\n' ' ')"
+fi
+
 # --- make install: binary with capabilities, man page, hints -----------------
 inst="$TMP/install"
 if make -s install DESTDIR="$inst" PREFIX=/usr >"$TMP/install.log" 2>&1; then pass; else fail "[install] make install failed: $(tail -3 "$TMP/install.log")"; fi

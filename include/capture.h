@@ -13,8 +13,9 @@ struct udp_packet {
 	uint16_t sport, dport;
 	const uint8_t *payload;
 	size_t len;
-	const uint8_t *ip;	/* the whole IPv4 packet, for the --pcap file */
+	const uint8_t *ip;	/* the IPv4 packet as captured, for the --pcap file */
 	size_t ip_len;
+	bool cut;		/* longer than the capture keeps: only its start is here */
 };
 
 typedef void capture_fn(void *ctx, const struct udp_packet *p);

@@ -71,6 +71,9 @@ enum dns_parse_error {
 size_t dnsmsg_build_query(uint8_t *buf, size_t cap, uint16_t id,
     const uint8_t *qname, size_t qname_len, uint16_t qtype, uint16_t edns_size);
 
+/* Only the header and the question (nrr is 0): enough to match an answer
+ * whose records were not all captured. */
+enum dns_parse_error dnsmsg_parse_question(const uint8_t *msg, size_t len, struct dns_response *out);
 /* Parse a response. Never reads outside msg[0..len). */
 enum dns_parse_error dnsmsg_parse(const uint8_t *msg, size_t len, struct dns_response *out);
 const char *dnsmsg_error_text(enum dns_parse_error e);

@@ -11,9 +11,10 @@ struct domain;
 /* Called once, when the evidence is complete; the callee owns d from then on. */
 typedef void domain_done_fn(void *ctx, struct domain *d);
 
-/* Start checking name. done may be called before domain_start returns. */
+/* Start checking name (with parent_only, only as far as its parent's
+ * answer). done may be called before domain_start returns. */
 void domain_start(struct engine *e, struct resolver *r, const struct dname *name,
-    domain_done_fn *done, void *ctx);
+    bool parent_only, domain_done_fn *done, void *ctx);
 const struct evidence *domain_evidence(const struct domain *d);
 void domain_free(struct domain *d);
 

@@ -67,14 +67,15 @@ struct ev_child {
 
 struct evidence {
 	struct dname domain;
+	bool parent_only;		/* the children were not asked (--parent-only) */
 	enum parent_outcome parent;
 	const char *parent_reason;	/* PARENT_ERROR: static string */
 	struct dname parent_zone;
 	bool have_parent_server;
 	struct addr parent_server;
 	double parent_rtt_ms;
-	struct ev_ns ns[EV_MAX_NS];
-	uint8_t nns;
+	struct ev_ns *ns;		/* grows with evidence_add_ns, up to EV_MAX_NS */
+	uint8_t nns, ns_cap;
 	struct ev_server servers[EV_MAX_SERVERS];
 	uint8_t nservers;
 	struct ev_child *child;		/* grows with reallocarray */
@@ -86,6 +87,8 @@ int evidence_server(const struct evidence *ev, const struct addr *a);
 /* Add the server unless present; -1 when the table is full. */
 int evidence_add_server(struct evidence *ev, const struct addr *a);
 struct ev_child *evidence_add_child(struct evidence *ev);
+/* A zeroed NS entry, or NULL when EV_MAX_NS are there. */
+struct ev_ns *evidence_add_ns(struct evidence *ev);
 void evidence_free(struct evidence *ev);
 
 #endif

@@ -10,6 +10,8 @@
 void ndjson_domain(FILE *out, const struct evidence *ev, const struct verdict *v);
 /* A domain the --exclude list names: one line, no question asked. */
 void ndjson_excluded(FILE *out, const struct dname *domain);
+/* Free the line buffer the writers share (at exit). */
+void ndjson_release(void);
 /* raw is the input line as read (any bytes); why says what is wrong with it. */
 void ndjson_invalid(FILE *out, const char *raw, size_t len, const char *why);
 

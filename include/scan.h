@@ -21,6 +21,7 @@ struct scan_options {
 	unsigned shard, shards;
 	unsigned shuffle;	/* domains read and started in a random order at a time (1: input order) */
 	uint64_t seed;		/* of that order */
+	bool parent_only;	/* decide each domain from its parent's answer alone */
 	const struct exclude *exclude;	/* domains to report as excluded (NULL: none) */	/* take input line k (from 0) only when k mod shards == shard - 1 */
 	/* Set by a signal handler: stop taking input, finish what is in flight. */
 	volatile sig_atomic_t *stop;
@@ -33,7 +34,7 @@ struct scan_options {
 
 struct scan_counts {
 	uint64_t invalid, excluded;
-	uint64_t status[STATUS_OK + 1];
+	uint64_t status[STATUS_COUNT];
 	uint64_t decided;	/* domains with a verdict, invalid lines included */
 };
 

@@ -12,6 +12,8 @@ enum status {
 	STATUS_MISMATCHED,
 	STATUS_LAME,
 	STATUS_OK,
+	STATUS_DELEGATED,	/* --parent-only: the parent delegates; the children were not asked */
+	STATUS_COUNT
 };
 
 enum problem_kind {

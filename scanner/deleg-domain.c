@@ -79,11 +79,9 @@ read_delegation(struct domain *d, const struct dns_response *resp, uint8_t secti
 		struct ev_ns *ns;
 
 		if (rr->section != section || rr->type != DNS_TYPE_NS ||
-		    !dname_equal(&rr->owner, &ev->domain) || ev->nns >= EV_MAX_NS ||
-		    ns_index(ev, &rr->rd.target) >= 0)
+		    !dname_equal(&rr->owner, &ev->domain) || ns_index(ev, &rr->rd.target) >= 0 ||
+		    (ns = evidence_add_ns(ev)) == NULL)
 			continue;
-		ns = &ev->ns[ev->nns++];
-		memset(ns, 0, sizeof(*ns));
 		ns->name = rr->rd.target;
 		ns->in_domain = dname_is_under(&ns->name, &ev->domain);
 	}

@@ -44,9 +44,30 @@ evidence_add_child(struct evidence *ev)
 	return &ev->child[ev->nchild++];
 }
 
+struct ev_ns *
+evidence_add_ns(struct evidence *ev)
+{
+	if (ev->nns == EV_MAX_NS)
+		return NULL;
+	if (ev->nns == ev->ns_cap) {
+		uint8_t cap = ev->ns_cap ? (uint8_t)(ev->ns_cap * 2) : 4;
+		struct ev_ns *v = reallocarray(ev->ns, cap, sizeof(*v));
+
+		if (v == NULL)
+			err(1, "out of memory");
+		ev->ns = v;
+		ev->ns_cap = cap;
+	}
+	memset(&ev->ns[ev->nns], 0, sizeof(ev->ns[0]));
+	return &ev->ns[ev->nns++];
+}
+
 void
 evidence_free(struct evidence *ev)
 {
+	free(ev->ns);
+	ev->ns = NULL;
+	ev->nns = ev->ns_cap = 0;
 	free(ev->child);
 	ev->child = NULL;
 	ev->nchild = ev->child_cap = 0;

@@ -14,6 +14,7 @@
 #include "exclude.h"
 #include "pcapdump.h"
 #include "portblock.h"
+#include "randpool.h"
 #include "rawsend.h"
 #include "tcpquery.h"
 #include "throttle.h"
@@ -223,7 +224,7 @@ engine_ask(struct engine *e, const struct dname *qname, uint16_t qtype,
 		settle_as_timeout(e, x);
 		return;
 	}
-	x->start = (uint8_t)arc4random_uniform(x->nservers);
+	x->start = (uint8_t)randpool_below(x->nservers);
 	enqueue(e, x);
 }
 
@@ -244,7 +245,7 @@ send_one(struct engine *e, struct exchange *x, uint64_t now)
 	e->slots[x->slot] = x;
 	x->port = portblock_pick(&e->ports);
 	x->id = (uint16_t)(x->slot ^ cookie_mask(&e->key, x->server, x->port));
-	dname_mix_case(&x->qname, x->sent_name, (uint64_t)arc4random() << 32 | arc4random());
+	dname_mix_case(&x->qname, x->sent_name, randpool_u64());
 	len = build_query(e, x, pkt);
 	if (!rawsend_udp(e->tx, x->server, x->port, 53, pkt, len))
 		e->stats.send_errors++;
@@ -434,7 +435,9 @@ on_packet(void *ctx, const struct udp_packet *p)
 	e->stats.received++;
 	if (e->dump != NULL)
 		pcapdump_ip(e->dump, p->ip, p->ip_len);
-	if (dnsmsg_parse(p->payload, p->len, &e->resp) != DNS_OK) {
+	/* An answer the capture cut short is matched by its question, then asked over TCP. */
+	if ((p->cut ? dnsmsg_parse_question(p->payload, p->len, &e->resp) :
+	    dnsmsg_parse(p->payload, p->len, &e->resp)) != DNS_OK) {
 		e->stats.drop_malformed++;
 		return;
 	}
@@ -449,7 +452,7 @@ on_packet(void *ctx, const struct udp_packet *p)
 	}
 	e->stats.matched++;
 	leave_flight(e, x);
-	if (e->resp.tc) {
+	if (e->resp.tc || p->cut) {
 		e->stats.truncated++;
 		tcp_enqueue(e, x);
 		return;

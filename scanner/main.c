@@ -17,6 +17,7 @@
 #include "resolver.h"
 #include "route.h"
 #include "scan.h"
+#include "ndjson.h"
 #include "pcapdump.h"
 #include "portblock.h"
 #include "report.h"
@@ -569,6 +570,7 @@ main(int argc, char **argv)
 	if (so.in != stdin)
 		fclose(so.in);
 	free(args_buf);
+	ndjson_release();
 	exclude_free(excl);
 	resolver_free(r);
 	engine_free(e);

@@ -7,10 +7,16 @@
 
 #include "capture.h"
 
+/* Answers are at most 1232 bytes of DNS when servers honour our EDNS size;
+ * a larger one is cut here and asked again over TCP. With immediate mode
+ * libpcap uses fixed-size frames of about this size, so it also decides
+ * how many packets the buffer holds. */
+#define CAPTURE_SNAPLEN 2048
+
 /* Large enough that a burst of answers while we are busy sending is not lost;
  * the kernel maps all of it into our address space at once (it is most of
  * the resident size), and packets are packed in it, so ~100k answers fit. */
-#define CAPTURE_BUFFER (16 << 20)
+#define CAPTURE_BUFFER (24 << 20)
 
 struct capture {
 	pcap_t *p;
@@ -34,7 +40,7 @@ setup(struct capture *c, uint32_t dst, uint16_t port_lo, uint16_t port_hi, char 
 	struct in_addr in = { htonl(dst) };
 	char filter[160];
 
-	pcap_set_snaplen(c->p, 65535);
+	pcap_set_snaplen(c->p, CAPTURE_SNAPLEN);
 	pcap_set_immediate_mode(c->p, 1);
 	pcap_set_buffer_size(c->p, CAPTURE_BUFFER);
 	if (pcap_activate(c->p) < 0)
@@ -136,7 +142,7 @@ on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 	size_t len = h->caplen;
 	long off = network_offset(c->linktype, bytes, len);
 	const uint8_t *ip;
-	size_t ihl, total, ulen;
+	size_t ihl, total, ulen, have;
 	struct udp_packet pkt;
 
 	if (off < 0 || (size_t)off + 20 > len)
@@ -145,7 +151,8 @@ on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 	len -= (size_t)off;
 	ihl = (size_t)(ip[0] & 0x0f) * 4;
 	total = get16(ip + 2);
-	if ((ip[0] >> 4) != 4 || ihl < 20 || total < ihl + 8 || total > len || ip[9] != 17)
+	if ((ip[0] >> 4) != 4 || ihl < 20 || total < ihl + 8 || ihl + 8 > len || ip[9] != 17 ||
+	    (total > len && h->caplen == h->len))
 		goto bad;
 	if ((get16(ip + 6) & 0x3fff) != 0)
 		goto bad;	/* a fragment: answers are sized to avoid them */
@@ -156,10 +163,12 @@ on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 	pkt.dst = get32(ip + 16);
 	pkt.sport = get16(ip + ihl);
 	pkt.dport = get16(ip + ihl + 2);
+	have = (total > len ? len : total) - ihl - 8;	/* less when the snaplen cut it */
 	pkt.ip = ip;
-	pkt.ip_len = total;
+	pkt.ip_len = total > len ? len : total;
 	pkt.payload = ip + ihl + 8;
-	pkt.len = ulen - 8;
+	pkt.len = ulen - 8 < have ? ulen - 8 : have;
+	pkt.cut = pkt.len < ulen - 8;
 	c->fn(c->ctx, &pkt);
 	return;
 bad:

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "portblock.h"
+#include "randpool.h"
 
 void
 portblock_default(uint16_t count, uint16_t *lo, uint16_t *hi)
@@ -106,7 +107,7 @@ portblock_hold(struct portblock *pb, uint32_t src, uint16_t lo, uint16_t hi,
 uint16_t
 portblock_pick(const struct portblock *pb)
 {
-	return pb->usable[arc4random_uniform((uint32_t)pb->nusable)];
+	return pb->usable[randpool_below((uint32_t)pb->nusable)];
 }
 
 void

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "rawsend.h"
+#include "randpool.h"
 
 struct rawsend {
 	libnet_t *l;
@@ -47,7 +48,7 @@ rawsend_udp(struct rawsend *s, uint32_t dst, uint16_t sport, uint16_t dport,
 	if (s->udp == -1)
 		return false;
 	s->ip = libnet_build_ipv4((uint16_t)(LIBNET_IPV4_H + udp_len), 0,
-	    (uint16_t)arc4random(), 0, 64, IPPROTO_UDP, 0, s->src, htonl(dst),
+	    (uint16_t)randpool_u64(), 0, 64, IPPROTO_UDP, 0, s->src, htonl(dst),
 	    NULL, 0, s->l, s->ip);
 	if (s->ip == -1)
 		return false;

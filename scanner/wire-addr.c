@@ -35,10 +35,29 @@ addr_parse(const char *text, struct addr *out)
 	return false;
 }
 
+/* Dotted quad without sprintf (glibc's inet_ntop uses it): this runs for
+ * every address of every verdict written. */
+static void
+v4_text(const uint8_t b[4], char *out)
+{
+	for (int i = 0; i < 4; i++) {
+		unsigned v = b[i];
+
+		if (v >= 100)
+			*out++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*out++ = (char)('0' + v / 10 % 10);
+		*out++ = (char)('0' + v % 10);
+		*out++ = i < 3 ? '.' : '\0';
+	}
+}
+
 const char *
 addr_text(const struct addr *a, char buf[ADDR_TEXT_MAX])
 {
-	if (inet_ntop(a->family, a->bytes, buf, ADDR_TEXT_MAX) == NULL)
+	if (a->family == AF_INET)
+		v4_text(a->bytes, buf);
+	else if (inet_ntop(a->family, a->bytes, buf, ADDR_TEXT_MAX) == NULL)
 		strcpy(buf, "?");
 	return buf;
 }

@@ -136,13 +136,14 @@ read_rdata(const uint8_t *msg, size_t len, size_t pos, uint16_t rdlen, struct dn
 	}
 }
 
-enum dns_parse_error
-dnsmsg_parse(const uint8_t *msg, size_t len, struct dns_response *out)
+/* Header and question; *pos is left after the question. */
+static enum dns_parse_error
+parse_top(const uint8_t *msg, size_t len, struct dns_response *out, size_t *pos,
+    uint16_t count[3])
 {
-	size_t pos = DNS_HEADER_LEN;
-	uint16_t count[3];
 	enum dns_parse_error e;
 
+	*pos = DNS_HEADER_LEN;
 	if (len < DNS_HEADER_LEN)
 		return DNS_ERR_SHORT;
 	out->id = get16(msg);
@@ -161,13 +162,34 @@ dnsmsg_parse(const uint8_t *msg, size_t len, struct dns_response *out)
 	out->has_edns = false;
 	out->edns_size = 0;
 
-	if ((e = read_name(msg, len, &pos, out->qname, &out->qname_len)) != DNS_OK)
+	if ((e = read_name(msg, len, pos, out->qname, &out->qname_len)) != DNS_OK)
 		return e;
-	if (pos + 4 > len)
+	if (*pos + 4 > len)
 		return DNS_ERR_SHORT;
-	out->qtype = get16(msg + pos);
-	out->qclass = get16(msg + pos + 2);
-	pos += 4;
+	out->qtype = get16(msg + *pos);
+	out->qclass = get16(msg + *pos + 2);
+	*pos += 4;
+	return DNS_OK;
+}
+
+enum dns_parse_error
+dnsmsg_parse_question(const uint8_t *msg, size_t len, struct dns_response *out)
+{
+	size_t pos;
+	uint16_t count[3];
+
+	return parse_top(msg, len, out, &pos, count);
+}
+
+enum dns_parse_error
+dnsmsg_parse(const uint8_t *msg, size_t len, struct dns_response *out)
+{
+	size_t pos;
+	uint16_t count[3];
+	enum dns_parse_error e;
+
+	if ((e = parse_top(msg, len, out, &pos, count)) != DNS_OK)
+		return e;
 
 	for (int s = DNS_ANSWER; s <= DNS_ADDITIONAL; s++) {
 		for (uint16_t i = 0; i < count[s]; i++) {

@@ -29,12 +29,12 @@ ev_init(struct evidence *ev, const char *domain)
 static uint8_t
 add_ns(struct evidence *ev, const char *name)
 {
-	struct ev_ns *ns = &ev->ns[ev->nns];
+	struct ev_ns *ns = evidence_add_ns(ev);
 
-	cr_assert(ev->nns < EV_MAX_NS);
+	cr_assert_not_null(ns);
 	cr_assert(dname_from_text(name, &ns->name));
 	ns->in_domain = dname_is_under(&ns->name, &ev->domain);
-	return ev->nns++;
+	return (uint8_t)(ev->nns - 1);
 }
 
 /* In-domain NS with the glue addresses given (NULL-terminated). */

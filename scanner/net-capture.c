@@ -7,16 +7,13 @@
 
 #include "capture.h"
 
-/* Answers are at most 1232 bytes of DNS when servers honour our EDNS size;
- * a larger one is cut here and asked again over TCP. With immediate mode
- * libpcap uses fixed-size frames of about this size, so it also decides
- * how many packets the buffer holds. */
-#define CAPTURE_SNAPLEN 2048
+/* Answers are at most 1232 bytes of DNS when servers honour our EDNS size
+ * (1274 on Ethernet); a larger one is cut here and asked again over TCP.
+ * In immediate mode libpcap uses fixed frames sized from the snaplen: at
+ * 1500 two frames share a page, so the ring below holds ~8000 answers. */
+#define CAPTURE_SNAPLEN 1500
 
-/* Large enough that a burst of answers while we are busy sending is not lost;
- * the kernel maps all of it into our address space at once (it is most of
- * the resident size), and packets are packed in it, so ~100k answers fit. */
-#define CAPTURE_BUFFER (24 << 20)
+#define CAPTURE_BUFFER (16 << 20)
 
 struct capture {
 	pcap_t *p;

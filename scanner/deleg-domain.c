@@ -100,12 +100,13 @@ read_delegation(struct domain *d, const struct dns_response *resp, uint8_t secti
 	}
 }
 
+/* Is there a record of this type for owner in that section? */
 static bool
-answer_has_ns(const struct evidence *ev, const struct dns_response *resp)
+has_rr(const struct dns_response *r, uint8_t section, uint16_t type, const struct dname *owner)
 {
-	for (size_t i = 0; i < resp->nrr; i++)
-		if (resp->rr[i].section == DNS_ANSWER && resp->rr[i].type == DNS_TYPE_NS &&
-		    dname_equal(&resp->rr[i].owner, &ev->domain))
+	for (size_t i = 0; i < r->nrr; i++)
+		if (r->rr[i].section == section && r->rr[i].type == type &&
+		    dname_equal(&r->rr[i].owner, owner))
 			return true;
 	return false;
 }
@@ -127,7 +128,7 @@ on_parent(void *ctx, const struct walk_result *w)
 		break;
 	case WALK_ANSWER:
 		/* The parent's server also serves the child and answered from it. */
-		if (answer_has_ns(ev, w->resp)) {
+		if (has_rr(w->resp, DNS_ANSWER, DNS_TYPE_NS, &ev->domain)) {
 			ev->parent = PARENT_DELEGATED;
 			read_delegation(d, w->resp, DNS_ANSWER);
 		} else {
@@ -195,12 +196,8 @@ classify_probe(const struct dname *domain, const struct dns_response *r)
 	default:
 		return PROBE_OTHER_RCODE;
 	}
-	if (!r->aa)
-		return PROBE_NOT_AUTHORITATIVE;
-	for (size_t i = 0; i < r->nrr; i++)
-		if (r->rr[i].section == DNS_ANSWER && r->rr[i].type == DNS_TYPE_SOA &&
-		    dname_equal(&r->rr[i].owner, domain))
-			return PROBE_AUTHORITATIVE;
+	if (r->aa && has_rr(r, DNS_ANSWER, DNS_TYPE_SOA, domain))
+		return PROBE_AUTHORITATIVE;
 	return PROBE_NOT_AUTHORITATIVE;
 }
 
@@ -250,26 +247,6 @@ probe_servers(struct domain *d)
 }
 
 static bool
-has_records(const struct dns_response *r, const struct dname *name, uint16_t qtype)
-{
-	for (size_t i = 0; i < r->nrr; i++)
-		if (r->rr[i].section == DNS_ANSWER && r->rr[i].type == qtype &&
-		    dname_equal(&r->rr[i].owner, name))
-			return true;
-	return false;
-}
-
-static bool
-has_soa_of(const struct dns_response *r, const struct dname *zone)
-{
-	for (size_t i = 0; i < r->nrr; i++)
-		if (r->rr[i].section == DNS_AUTHORITY && r->rr[i].type == DNS_TYPE_SOA &&
-		    dname_equal(&r->rr[i].owner, zone))
-			return true;
-	return false;
-}
-
-static bool
 on_child(void *ctx, const struct xreply *x)
 {
 	struct op *op = ctx;
@@ -281,7 +258,7 @@ on_child(void *ctx, const struct xreply *x)
 	 * the data. A negative one must come with D's SOA (SPEC 1). */
 	if (x->kind == X_ANSWER && r->aa &&
 	    (r->rcode == DNS_RCODE_NOERROR || r->rcode == DNS_RCODE_NXDOMAIN) &&
-	    (has_records(r, name, op->qtype) || has_soa_of(r, &d->ev.domain))) {
+	    (has_rr(r, DNS_ANSWER, op->qtype, name) || has_rr(r, DNS_AUTHORITY, DNS_TYPE_SOA, &d->ev.domain))) {
 		struct ev_child *c = evidence_add_child(&d->ev);
 		size_t n = 0;
 

@@ -297,20 +297,34 @@ open_input(const struct options *o, int argc, char **argv, int first_arg)
 	return f;
 }
 
+/* A file the scan is configured by: readable, or a one-line message and exit 2. */
+static FILE *
+open_config(const char *path, const char *what)
+{
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL) {
+		fprintf(stderr, "gluescan: cannot read %s%s: %s\n", what, path, strerror(errno));
+		exit(EXIT_USAGE);
+	}
+	return f;
+}
+
+static void __attribute__((noreturn))
+bad_config(const char *errbuf)
+{
+	fprintf(stderr, "gluescan: %s\n", errbuf);
+	exit(EXIT_USAGE);
+}
+
 static void
 load_hints(const char *path, struct hints *h)
 {
 	char errbuf[512];
-	FILE *f = fopen(path, "r");
+	FILE *f = open_config(path, "hints ");
 
-	if (f == NULL) {
-		fprintf(stderr, "gluescan: cannot read hints %s: %s\n", path, strerror(errno));
-		exit(EXIT_USAGE);
-	}
-	if (!hints_read(f, path, h, errbuf, sizeof(errbuf))) {
-		fprintf(stderr, "gluescan: %s\n", errbuf);
-		exit(EXIT_USAGE);
-	}
+	if (!hints_read(f, path, h, errbuf, sizeof(errbuf)))
+		bad_config(errbuf);
 	fclose(f);
 	if (!hints_first_server(h, NULL)) {
 		fprintf(stderr, "gluescan: %s: no NS record with an IPv4 address, so no zone to start from\n", path);
@@ -398,14 +412,9 @@ load_exclude(const char *path)
 
 	if (path == NULL)
 		return NULL;
-	if ((f = fopen(path, "r")) == NULL) {
-		fprintf(stderr, "gluescan: cannot read %s: %s\n", path, strerror(errno));
-		exit(EXIT_USAGE);
-	}
-	if ((x = exclude_read(f, path, errbuf, sizeof(errbuf))) == NULL) {
-		fprintf(stderr, "gluescan: %s\n", errbuf);
-		exit(EXIT_USAGE);
-	}
+	f = open_config(path, "");
+	if ((x = exclude_read(f, path, errbuf, sizeof(errbuf))) == NULL)
+		bad_config(errbuf);
 	fclose(f);
 	return x;
 }
@@ -414,17 +423,11 @@ static struct zonefile *
 load_zonefile(const char *path)
 {
 	char errbuf[512];
-	struct zonefile *z;
-	FILE *f;
+	FILE *f = open_config(path, "");
+	struct zonefile *z = zonefile_load(f, path, errbuf, sizeof(errbuf));
 
-	if ((f = fopen(path, "r")) == NULL) {
-		fprintf(stderr, "gluescan: cannot read %s: %s\n", path, strerror(errno));
-		exit(EXIT_USAGE);
-	}
-	if ((z = zonefile_load(f, path, errbuf, sizeof(errbuf))) == NULL) {
-		fprintf(stderr, "gluescan: %s\n", errbuf);
-		exit(EXIT_USAGE);
-	}
+	if (z == NULL)
+		bad_config(errbuf);
 	fclose(f);
 	return z;
 }

@@ -20,9 +20,9 @@ UNIT_SRC  = $(wildcard tests/unit/*.c)
 UNIT_BIN  = build/unit-tests
 
 # libFuzzer targets: every parser of bytes from outside.
-FUZZ_TARGETS = dnsmsg hints inputline
+FUZZ_TARGETS = dnsmsg hints inputline zonefile
 FUZZ_SRC     = scanner/wire-addr.c scanner/wire-dname.c scanner/wire-msg.c \
-	scanner/conf-hints.c scanner/input-line.c
+	scanner/conf-masterfile.c scanner/conf-hints.c scanner/input-line.c scanner/engine-zonefile.c
 FUZZ_SECONDS ?= 60
 
 DEBIAN_PKGS = build-essential pkg-config libpcap-dev libnet1-dev libbsd-dev libcriterion-dev \

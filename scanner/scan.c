@@ -163,7 +163,7 @@ scan_run(struct engine *e, struct resolver *r, const struct scan_options *opt,
     struct scan_counts *counts, struct resume_state *at)
 {
 	struct scan s = { .opt = opt, .counts = counts, .at = at };
-	bool more = true, drained = false;
+	bool more = true, drained = false, stalled = false;
 	uint64_t next_tick = engine_now_ns();
 
 	memset(counts, 0, sizeof(*counts));
@@ -188,16 +188,23 @@ scan_run(struct engine *e, struct resolver *r, const struct scan_options *opt,
 			opt->tick(opt->tick_ctx, counts, at);
 			next_tick = engine_now_ns() + 1000000000u;
 		}
-		if (drained && engine_idle(e))
-			errx(1, "internal error: %u domains stalled after the drain", s.active);
+		if (s.active > 0 && engine_idle(e)) {
+			/* Open domains with nothing to send or wait for are waiting
+			 * on each other's resolutions (a loop across domains): fail
+			 * those resolutions so the domains go on, input or not. */
+			if (stalled)
+				errx(1, "internal error: %u domains stalled", s.active);
+			resolver_abort(r);
+			stalled = true;
+			continue;
+		}
+		stalled = false;
 		if (more || drained)
 			continue;
-		/* No more input. Nothing left to send or wait for while domains are
-		 * still open means they wait on each other (a resolution loop across
-		 * domains); past --wait, stop waiting for the network. Either way the
-		 * open questions are settled as timeouts, so every domain gets a line. */
-		if (engine_idle(e) ||
-		    engine_now_ns() - engine_last_send_ns(e) > (uint64_t)opt->wait_s * 1000000000u) {
+		/* No more input: past --wait after the last packet, stop waiting for
+		 * the network; the open questions are settled as timeouts, so every
+		 * domain still gets its line. */
+		if (engine_now_ns() - engine_last_send_ns(e) > (uint64_t)opt->wait_s * 1000000000u) {
 			engine_drain(e);
 			resolver_abort(r);
 			drained = true;

@@ -78,6 +78,23 @@ fi
 jq -c . "$TMP/valgrind.ndjson" >"$TMP/valgrind.json"
 check_verdicts_only valgrind
 
+# --- domains whose resolutions wait on each other fill the window: no hang ----
+for i in $(seq 5); do printf 'lame-cycle-a.gtest\nlame-cycle-b.gtest\n'; done >"$TMP/cycle.in"
+cat targets/demo.txt >>"$TMP/cycle.in"
+rc=0
+timeout 120 "$GLUESCAN" -q -p "$DIR/root.hints" --window 2 --timeout 300 -i "$TMP/cycle.in" \
+    -o "$TMP/cycle.ndjson" 2>"$TMP/cycle.err" || rc=$?
+if [ "$rc" -eq 0 ] && [ "$(wc -l <"$TMP/cycle.ndjson")" -eq "$(wc -l <"$TMP/cycle.in")" ]; then
+    pass
+else
+    fail "[cycle] exit $rc with $(wc -l <"$TMP/cycle.ndjson") of $(wc -l <"$TMP/cycle.in") lines: $(head -c 200 "$TMP/cycle.err")"
+fi
+if [ "$(jq -r 'select(.domain | startswith("lame-cycle")) | "\(.status)/\(.resolvable)"' "$TMP/cycle.ndjson" | sort -u)" = lame/false ]; then
+    pass
+else
+    fail "[cycle] the cycle domains are not all lame/false"
+fi
+
 # --- bad options and files: exit 2, one line on stderr, nothing on stdout -----
 bad_call() {
     local what=$1 rc=0; shift

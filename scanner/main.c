@@ -243,7 +243,7 @@ parse_args(int argc, char **argv, struct options *o)
 			o->parent_zones[o->nparent_zones++] = optarg;
 			break;
 		case 'B': o->eng.per_server = (double)number(optarg, "--per-server", 0, 10000000); break;
-		case 'F': o->shuffle = (unsigned)number(optarg, "--shuffle", 1, 1000000); break;
+		case 'F': o->shuffle = (unsigned)number(optarg, "--shuffle", 1, 65536); break;
 		case 'D':
 			o->seed = number(optarg, "--seed", 0, ULONG_MAX);
 			o->seed_given = true;
@@ -515,7 +515,8 @@ main(int argc, char **argv)
 	so.exclude = excl = load_exclude(o.exclude);
 	so.shard = o.shard;
 	so.parent_only = o.parent_only;
-	so.shuffle = o.shuffle != SHUFFLE_AUTO ? o.shuffle : o.window;
+	/* A block of names costs 256 bytes each: a large window shuffles in 64k blocks. */
+	so.shuffle = o.shuffle != SHUFFLE_AUTO ? o.shuffle : (o.window < 65536 ? o.window : 65536);
 	so.seed = o.seed_given ? o.seed : (uint64_t)arc4random() << 32 | arc4random();
 	so.shards = o.shards;
 	so.wait_s = o.wait_s != WAIT_AUTO ? o.wait_s : (unsigned)(engine_tries_ms(&o.eng) / 1000) + 2;

@@ -41,6 +41,13 @@ build/gluescan-asan: $(SRC) $(HDR)
 	@mkdir -p build
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) -O1 -g $(SAN) $(WARN) -o $@ $(SRC) $(PKG_LIBS)
 
+# The same with caches of one entry: every zone and host is forgotten as soon
+# as it is idle, which exercises the eviction paths under the sanitizers.
+build/gluescan-tinycache: $(SRC) $(HDR)
+	@mkdir -p build
+	$(CC) $(CPPFLAGS) -DZONE_CACHE_MAX=1 -DHOST_CACHE_MAX=1 $(PKG_CFLAGS) -O1 -g $(SAN) $(WARN) \
+		-o $@ $(SRC) $(PKG_LIBS)
+
 # The benchmark's fast child servers.
 build/bench-responder: tools/bench-responder.c
 	@mkdir -p build
@@ -92,8 +99,9 @@ fuzz: $(FUZZ_TARGETS:%=build/fuzz-%)
 		grep -E '^stat::number_of_executed_units|^Done' build/fuzz-$$t.log; \
 	done
 
-e2e: gluescan build/gluescan-asan
+e2e: gluescan build/gluescan-asan build/gluescan-tinycache
 	GLUESCAN=build/gluescan-asan bash tests/e2e/run.sh
+	GLUESCAN=build/gluescan-tinycache bash tests/e2e/run.sh
 	bash tests/e2e/world_check.sh
 	bash tests/e2e/hardening.sh
 	bash tests/e2e/loss.sh

@@ -10,7 +10,7 @@
 #include "engine.h"
 #include "hints.h"
 
-#define HOST_MAX_ADDRS 16
+#define HOST_MAX_ADDRS 8
 
 struct resolver;
 

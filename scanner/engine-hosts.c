@@ -16,6 +16,41 @@ host_cmp(struct host *a, struct host *b)
 
 RB_GENERATE(host_tree, host, link, host_cmp)
 
+/* A finished host with no walk out may be forgotten, oldest first, past the cache's size. */
+static void
+park(struct resolver *r, struct host *h)
+{
+	if (!h->done || h->pending > 0 || h->in_lru)
+		return;
+	TAILQ_INSERT_TAIL(&r->host_lru, h, lru);
+	h->in_lru = true;
+	r->hosts_idle++;
+	host_trim(r);
+}
+
+void
+host_trim(struct resolver *r)
+{
+	struct host *h;
+
+	while (!r->aborting && r->hosts_idle > HOST_CACHE_MAX && (h = TAILQ_FIRST(&r->host_lru)) != NULL) {
+		TAILQ_REMOVE(&r->host_lru, h, lru);
+		r->hosts_idle--;
+		RB_REMOVE(host_tree, &r->hosts, h);
+		free(h);
+	}
+}
+
+/* Used again: to the back of the line. */
+static void
+touch(struct resolver *r, struct host *h)
+{
+	if (h->in_lru) {
+		TAILQ_REMOVE(&r->host_lru, h, lru);
+		TAILQ_INSERT_TAIL(&r->host_lru, h, lru);
+	}
+}
+
 static void
 finish(struct host *h)
 {
@@ -29,7 +64,7 @@ finish(struct host *h)
 		res->outcome = HOST_NXDOMAIN;
 		res->reason = "nxdomain";
 		/* ns1.gone.example from the example zone: gone.example is free to register. */
-		res->dangling = dname_label_count(&h->name) - dname_label_count(&h->nx_zone) >= 2;
+		res->dangling = dname_label_count(&h->name) - h->nx_zone_labels >= 2;
 	} else if (h->a_outcome == WALK_EXCLUDED) {
 		res->outcome = HOST_EXCLUDED;
 		res->reason = "excluded";
@@ -45,6 +80,7 @@ finish(struct host *h)
 		w->fn(w->ctx, res);
 		free(w);
 	}
+	park(h->resolver, h);
 }
 
 /* Addresses of type qtype for name in the answer section, through CNAMEs. */
@@ -81,13 +117,15 @@ static void
 on_walk(struct host *h, uint16_t qtype, const struct walk_result *w)
 {
 	h->pending--;
-	if (h->done)
-		return;		/* aborted meanwhile */
+	if (h->done) {
+		park(h->resolver, h);	/* aborted meanwhile; now idle */
+		return;
+	}
 	if (qtype == DNS_TYPE_A) {
 		h->a_outcome = w->outcome;
 		h->a_reason = w->reason;
 		if (w->outcome == WALK_NXDOMAIN)
-			h->nx_zone = w->zone;
+			h->nx_zone_labels = dname_label_count(&w->zone);
 	}
 	if (w->outcome == WALK_ANSWER) {
 		if (qtype == DNS_TYPE_A)
@@ -133,6 +171,7 @@ host_chained(struct resolver *r, const struct dname *name, const struct chain *c
 	key.name = *name;
 	if ((h = RB_FIND(host_tree, &r->hosts, &key)) != NULL) {
 		if (h->done) {
+			touch(r, h);
 			fn(ctx, &h->result);
 			return;
 		}
@@ -148,6 +187,7 @@ host_chained(struct resolver *r, const struct dname *name, const struct chain *c
 		if ((h = calloc(1, sizeof(*h))) == NULL)
 			err(1, "out of memory");
 		h->name = *name;
+		h->resolver = r;
 		h->result.v4 = h->v4;
 		h->result.v6 = h->v6;
 		TAILQ_INIT(&h->waiters);

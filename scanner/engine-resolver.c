@@ -14,6 +14,8 @@ resolver_new(struct engine *e)
 	r->engine = e;
 	RB_INIT(&r->zones);
 	RB_INIT(&r->hosts);
+	TAILQ_INIT(&r->zone_lru);
+	TAILQ_INIT(&r->host_lru);
 	return r;
 }
 
@@ -27,7 +29,7 @@ resolver_free(struct resolver *r)
 		return;
 	RB_FOREACH_SAFE(z, zone_tree, &r->zones, zn) {
 		RB_REMOVE(zone_tree, &r->zones, z);
-		free(z);
+		zone_free(z);
 	}
 	RB_FOREACH_SAFE(h, host_tree, &r->hosts, hn) {
 		RB_REMOVE(host_tree, &r->hosts, h);
@@ -56,6 +58,10 @@ resolver_host(struct resolver *r, const struct dname *name, host_fn *fn, void *c
 void
 resolver_abort(struct resolver *r)
 {
+	r->aborting = true;
 	zone_abort_all(r);
 	host_abort_all(r);
+	r->aborting = false;
+	zone_trim(r);
+	host_trim(r);
 }

@@ -29,8 +29,10 @@ finish(struct walk *w, enum walk_outcome outcome, const struct xreply *x, const 
 	memset(&res, 0, sizeof(res));
 	res.outcome = outcome;
 	res.reason = reason;
-	if (w->zone != NULL)
+	if (w->zone != NULL) {
 		res.zone = w->zone->name;
+		zone_release(w->r, w->zone);
+	}
 	if (x != NULL && x->kind == X_ANSWER) {
 		res.resp = x->resp;
 		res.have_server = x->server.family != 0;	/* not from a zone file */
@@ -180,6 +182,10 @@ on_zone_ready(void *ctx)
 static void
 walk_at(struct walk *w, struct zone *z)
 {
+	/* Take the new zone before leaving the old, so trimming spares both. */
+	zone_use(w->r, z);
+	if (w->zone != NULL)
+		zone_release(w->r, w->zone);
 	w->zone = z;
 	if (!zone_wait(w->r, z, &w->chain, on_zone_ready, w))
 		finish(w, WALK_ERROR, NULL, "loop");

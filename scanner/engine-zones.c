@@ -76,11 +76,67 @@ zone_new(struct resolver *r, const struct dname *name)
 static void
 zone_add_ns(struct zone *z, const struct dname *ns)
 {
+	struct dname *v;
+
 	for (uint8_t i = 0; i < z->nns; i++)
 		if (dname_equal(&z->ns[i], ns))
 			return;
-	if (z->nns < ZONE_MAX_NS)
-		z->ns[z->nns++] = *ns;
+	if (z->nns == ZONE_MAX_NS)
+		return;
+	if ((v = reallocarray(z->ns, z->nns + 1u, sizeof(*v))) == NULL)
+		err(1, "out of memory");
+	z->ns = v;
+	z->ns[z->nns++] = *ns;
+}
+
+void
+zone_free(struct zone *z)
+{
+	free(z->ns);
+	free(z);
+}
+
+static bool
+idle(const struct zone *z)
+{
+	return !z->pinned && z->users == 0 && z->pending == 0 && z->state != ZONE_RESOLVING;
+}
+
+void
+zone_use(struct resolver *r, struct zone *z)
+{
+	if (z->in_lru) {
+		TAILQ_REMOVE(&r->zone_lru, z, lru);
+		z->in_lru = false;
+		r->zones_idle--;
+	}
+	z->users++;
+}
+
+/* Forget the least recently used idle zones beyond the cache's size. */
+void
+zone_trim(struct resolver *r)
+{
+	struct zone *z;
+
+	while (!r->aborting && r->zones_idle > ZONE_CACHE_MAX && (z = TAILQ_FIRST(&r->zone_lru)) != NULL) {
+		TAILQ_REMOVE(&r->zone_lru, z, lru);
+		r->zones_idle--;
+		RB_REMOVE(zone_tree, &r->zones, z);
+		zone_free(z);
+	}
+}
+
+void
+zone_release(struct resolver *r, struct zone *z)
+{
+	z->users--;
+	if (!idle(z) || z->in_lru)
+		return;
+	TAILQ_INSERT_TAIL(&r->zone_lru, z, lru);
+	z->in_lru = true;
+	r->zones_idle++;
+	zone_trim(r);
 }
 
 static void
@@ -106,6 +162,7 @@ resolver_add_hints(struct resolver *r, const struct hints *h)
 			continue;
 		if ((z = zone_find(r, &h->v[i].owner)) == NULL) {
 			z = zone_new(r, &h->v[i].owner);
+			z->pinned = true;
 			count++;
 		}
 		zone_add_ns(z, &h->v[i].target);
@@ -125,6 +182,7 @@ resolver_add_zonefile(struct resolver *r, const struct zonefile *zf)
 		z = zone_new(r, zonefile_origin(zf));
 	z->file = zf;
 	z->state = ZONE_READY;
+	z->pinned = true;
 }
 
 struct zone *

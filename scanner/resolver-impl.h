@@ -14,6 +14,15 @@
 #define ZONE_MAX_NS 16
 /* NS names of a glueless zone we resolve before giving up on it. */
 #define ZONE_RESOLVE_NS 4
+/* Learned zones and resolved host names kept at most: past that the least
+ * recently used idle one is forgotten, so memory is bounded whatever the
+ * input (zones from the hints and zone files always stay). */
+#ifndef ZONE_CACHE_MAX
+#define ZONE_CACHE_MAX 8192
+#endif
+#ifndef HOST_CACHE_MAX
+#define HOST_CACHE_MAX 16384
+#endif
 
 /* The names being resolved on the way to this walk: meeting one again is a loop. */
 struct chain {
@@ -39,12 +48,15 @@ struct zonefile;
 
 struct zone {
 	RB_ENTRY(zone) link;
+	TAILQ_ENTRY(zone) lru;		/* idle: forgettable, least recently used first */
+	bool in_lru, pinned;		/* pinned: from the hints or a zone file */
+	int users;			/* walks standing at this zone */
 	struct dname name;
 	const struct zonefile *file;	/* answered from its zone file, not over the network */
 	enum zone_state state;
 	struct addr v4[ENGINE_MAX_SERVERS];
 	uint8_t n4;
-	struct dname ns[ZONE_MAX_NS];
+	struct dname *ns;		/* its NS names, for resolving a glueless zone */
 	uint8_t nns;
 	int pending;
 	struct waiters waiters;
@@ -59,12 +71,15 @@ TAILQ_HEAD(host_waiters, host_waiter);
 
 struct host {
 	RB_ENTRY(host) link;
+	struct resolver *resolver;
+	TAILQ_ENTRY(host) lru;		/* done and idle: forgettable */
+	bool in_lru;
 	struct dname name;
 	bool done;
 	int pending;			/* walks (A, AAAA) still out */
 	struct addr v4[HOST_MAX_ADDRS], v6[HOST_MAX_ADDRS];
 	enum walk_outcome a_outcome;
-	struct dname nx_zone;		/* where an NXDOMAIN came from */
+	int nx_zone_labels;		/* of the zone an NXDOMAIN came from */
 	const char *a_reason;
 	struct host_result result;
 	struct host_waiters waiters;
@@ -72,11 +87,17 @@ struct host {
 
 RB_HEAD(zone_tree, zone);
 RB_HEAD(host_tree, host);
+TAILQ_HEAD(zone_lru, zone);
+TAILQ_HEAD(host_lru, host);
 
 struct resolver {
 	struct engine *engine;
 	struct zone_tree zones;
 	struct host_tree hosts;
+	struct zone_lru zone_lru;
+	struct host_lru host_lru;
+	size_t zones_idle, hosts_idle;
+	bool aborting;		/* nothing is forgotten while the trees are walked */
 };
 
 int zone_cmp(struct zone *a, struct zone *b);
@@ -97,6 +118,12 @@ struct zone *zone_learn(struct resolver *r, const struct dname *owner,
  * False if that would wait on a resolution this chain is itself part of. */
 bool zone_wait(struct resolver *r, struct zone *z, const struct chain *c, void (*fn)(void *), void *ctx);
 void zone_abort_all(struct resolver *r);
+/* A walk comes to stand at z / leaves it (the zone may be forgotten once idle). */
+void zone_use(struct resolver *r, struct zone *z);
+void zone_release(struct resolver *r, struct zone *z);
+void zone_free(struct zone *z);
+void zone_trim(struct resolver *r);
+void host_trim(struct resolver *r);
 
 /* Walks and hosts with an explicit chain. */
 void walk_chained(struct resolver *r, const struct dname *qname, uint16_t qtype, bool find_cut,

@@ -49,9 +49,9 @@ build/gluescan-tinycache: $(SRC) $(HDR)
 		-o $@ $(SRC) $(PKG_LIBS)
 
 # The benchmark's fast child servers.
-build/bench-responder: tools/bench-responder.c
+build/bench-responder: tools/bench-responder.c include/bytes.h
 	@mkdir -p build
-	$(CC) -std=c11 -D_GNU_SOURCE -O2 -g $(WARN) -o $@ $<
+	$(CC) -std=c11 -D_GNU_SOURCE -Iinclude -O2 -g $(WARN) -o $@ $<
 
 # main.c has the hints path under PREFIX built in: rebuild it when PREFIX changes.
 build/prefix: FORCE

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "capture.h"
+#include "bytes.h"
 
 /* Answers are at most 1232 bytes of DNS when servers honour our EDNS size
  * (1274 on Ethernet); a larger one is cut here and asked again over TCP.
@@ -118,18 +119,6 @@ network_offset(int linktype, const uint8_t *b, size_t len)
 	default:
 		return -1;
 	}
-}
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
 static void

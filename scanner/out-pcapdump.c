@@ -7,6 +7,7 @@
 #include <sys/time.h>
 
 #include "pcapdump.h"
+#include "bytes.h"
 
 struct pcapdump {
 	pcap_t *dead;
@@ -52,20 +53,6 @@ ip_checksum(const uint8_t *p, size_t len)
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	return (uint16_t)~sum;
-}
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
 }
 
 void

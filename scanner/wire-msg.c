@@ -2,19 +2,7 @@
 #include <string.h>
 
 #include "dnsmsg.h"
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
+#include "bytes.h"
 
 size_t
 dnsmsg_build_query(uint8_t *buf, size_t cap, uint16_t id,

@@ -21,6 +21,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "bytes.h"
+
 #define BATCH 64
 #define MSG_MAX 512
 
@@ -65,20 +67,6 @@ domain_index(const uint8_t *p)
 		v = v * 10 + (p[i] - '0');
 	}
 	return v;
-}
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
 }
 
 /* RR whose owner is the question name (pointer to offset 12). */

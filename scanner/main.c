@@ -264,6 +264,32 @@ parse_args(int argc, char **argv, struct options *o)
 	return optind;
 }
 
+/* A file the scan reads (input or configuration): readable, or a one-line message and exit 2. */
+static FILE *
+open_config(const char *path, const char *what)
+{
+	FILE *f = fopen(path, "r");
+	struct stat st;
+
+	if (f != NULL && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		f = NULL;
+		errno = EISDIR;
+	}
+	if (f == NULL) {
+		fprintf(stderr, "gluescan: cannot read %s%s: %s\n", what, path, strerror(errno));
+		exit(EXIT_USAGE);
+	}
+	return f;
+}
+
+static void __attribute__((noreturn))
+bad_config(const char *errbuf)
+{
+	fprintf(stderr, "gluescan: %s\n", errbuf);
+	exit(EXIT_USAGE);
+}
+
 /* Domains given as arguments are read like an input file from this buffer. */
 static char *args_buf;
 
@@ -290,31 +316,7 @@ open_input(const struct options *o, int argc, char **argv, int first_arg)
 	}
 	if (o->input == NULL || strcmp(o->input, "-") == 0)
 		return stdin;
-	if ((f = fopen(o->input, "r")) == NULL) {
-		fprintf(stderr, "gluescan: cannot read %s: %s\n", o->input, strerror(errno));
-		exit(EXIT_USAGE);
-	}
-	return f;
-}
-
-/* A file the scan is configured by: readable, or a one-line message and exit 2. */
-static FILE *
-open_config(const char *path, const char *what)
-{
-	FILE *f = fopen(path, "r");
-
-	if (f == NULL) {
-		fprintf(stderr, "gluescan: cannot read %s%s: %s\n", what, path, strerror(errno));
-		exit(EXIT_USAGE);
-	}
-	return f;
-}
-
-static void __attribute__((noreturn))
-bad_config(const char *errbuf)
-{
-	fprintf(stderr, "gluescan: %s\n", errbuf);
-	exit(EXIT_USAGE);
+	return open_config(o->input, "");
 }
 
 static void

@@ -110,6 +110,7 @@ bad_call "bad rate" -r fast -p "$DIR/root.hints" ok-glue.gtest
 bad_call "missing value" -p "$DIR/root.hints" ok-glue.gtest --timeout
 bad_call "unreadable input" -p "$DIR/root.hints" -i "$TMP/does-not-exist"
 bad_call "unreadable hints" -p "$TMP/does-not-exist" ok-glue.gtest
+bad_call "input is a directory" -p "$DIR/root.hints" -i "$TMP"
 printf 'gtest. NS relative-name\n' >"$TMP/bad.hints"
 bad_call "bad hints" -p "$TMP/bad.hints" ok-glue.gtest
 

@@ -1016,3 +1016,30 @@ Test(mix_case, long_name_letters_beyond_64_also_vary)
 		if (n.wire[i] == 'x' || n.wire[i] == 'y')
 			cr_assert_neq(lo[i], hi[i], "letter at %zu ignored the bits", i);
 }
+
+/* An answer the capture cut short: matched by header and question alone. */
+Test(parse, question_of_a_cut_answer)
+{
+	struct msg m;
+	struct dns_response *r = new_resp();
+	size_t question_end = 12 + 13 + 4;	/* "ExAmPlE.CoM" is 13 bytes on the wire */
+
+	build_referral(&m);
+	for (size_t len = question_end; len < m.n; len++) {
+		uint8_t *copy = malloc(len);
+
+		cr_assert_not_null(copy);
+		memcpy(copy, m.b, len);
+		cr_assert_eq(dnsmsg_parse(copy, len, r), DNS_ERR_SHORT, "cut at %zu", len);
+		cr_assert_eq(dnsmsg_parse_question(copy, len, r), DNS_OK, "cut at %zu", len);
+		cr_assert_eq(r->id, 0x1234);
+		cr_assert_eq(r->qtype, DNS_TYPE_NS);
+		cr_assert_eq(r->qname_len, 13);
+		cr_assert_eq(memcmp(r->qname, "\x07" "ExAmPlE" "\x03" "CoM", 13), 0, "case kept");
+		cr_assert_eq(r->nrr, 0);
+		free(copy);
+	}
+	for (size_t len = 0; len < question_end; len++)
+		cr_assert_neq(dnsmsg_parse_question(m.b, len, r), DNS_OK, "cut at %zu", len);
+	free(r);
+}

@@ -28,12 +28,9 @@
  * time, so each list stays in deadline order and expiry is O(1). */
 #define TIMER_LISTS (BACKOFF_MAX_SHIFT + 1)
 
-enum xstate { XS_QUEUED, XS_INFLIGHT, XS_TCP_WAIT, XS_TCP, XS_DONE };
-
 struct exchange {
 	TAILQ_ENTRY(exchange) link;	/* timer list, done list or TCP wait list */
 	struct paced paced;		/* waiting to be sent */
-	enum xstate state;
 	struct dname qname;
 	uint16_t qtype;
 	uint8_t sent_name[DNAME_WIRE_MAX];	/* qname with the case it was sent in */
@@ -148,7 +145,6 @@ static void
 enqueue(struct engine *e, struct exchange *x)
 {
 	x->server = addr_v4(&x->servers[(x->start + x->tries) % x->nservers]);
-	x->state = XS_QUEUED;
 	pacing_push(e->pacing, x->server, &x->paced);
 	e->nqueued++;
 }
@@ -192,7 +188,6 @@ engine_free(struct engine *e)
 static void
 settle_as_timeout(struct engine *e, struct exchange *x)
 {
-	x->state = XS_DONE;
 	TAILQ_INSERT_TAIL(&e->done, x, link);
 	e->ndone++;
 }
@@ -258,7 +253,6 @@ send_one(struct engine *e, struct exchange *x, uint64_t now)
 	x->tries++;
 	x->sent_ns = now;
 	x->deadline_ns = now + ((uint64_t)e->cfg.timeout_ms * 1000000u << x->timer_list);
-	x->state = XS_INFLIGHT;
 	TAILQ_INSERT_TAIL(&e->timers[x->timer_list], x, link);
 	e->ninflight++;
 	e->last_send_ns = now;
@@ -383,7 +377,6 @@ deliver_answer(struct engine *e, struct exchange *x)
 static void
 tcp_enqueue(struct engine *e, struct exchange *x)
 {
-	x->state = XS_TCP_WAIT;
 	TAILQ_INSERT_TAIL(&e->tcp_wait, x, link);
 	e->ntcp_wait++;
 }
@@ -400,7 +393,6 @@ tcp_begin(struct engine *e, uint64_t now)
 
 		TAILQ_REMOVE(&e->tcp_wait, x, link);
 		e->ntcp_wait--;
-		x->state = XS_TCP;
 		x->sent_ns = now;
 		e->stats.tcp++;
 		if (!tcp_start(e->tcp, x->server, pkt, len,

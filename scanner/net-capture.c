@@ -1,6 +1,8 @@
 /* net-capture.c -- libpcap receiver in immediate mode with a BPF filter on our port block. */
 #include <arpa/inet.h>
+#include <linux/if_packet.h>
 #include <pcap/pcap.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +33,25 @@ setup_fail(struct capture *c, const char *what, char *err, size_t errlen)
 	return false;
 }
 
+/*
+ * libpcap 1.10 honours PCAP_D_IN by skipping outgoing frames in user space,
+ * after the kernel has cloned and copied each one into the ring: on loopback
+ * every answer arrives twice, once as the server's outgoing packet. Asking
+ * the kernel to leave outgoing frames out (Linux 4.20+) halves that work;
+ * where it is refused, the direction check still holds.
+ */
+static void
+ignore_outgoing(pcap_t *p)
+{
+#ifdef PACKET_IGNORE_OUTGOING
+	int one = 1;
+
+	(void)setsockopt(pcap_fileno(p), SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof(one));
+#else
+	(void)p;
+#endif
+}
+
 static bool
 setup(struct capture *c, uint32_t dst, uint16_t port_lo, uint16_t port_hi, char *err, size_t errlen)
 {
@@ -46,6 +67,7 @@ setup(struct capture *c, uint32_t dst, uint16_t port_lo, uint16_t port_hi, char 
 	/* Only inbound: on loopback the kernel would otherwise hand us our own
 	 * queries too; where the link cannot tell, the filter still excludes them. */
 	(void)pcap_setdirection(c->p, PCAP_D_IN);
+	ignore_outgoing(c->p);
 	snprintf(filter, sizeof(filter),
 	    "udp and src port 53 and dst host %s and dst portrange %u-%u",
 	    inet_ntoa(in), port_lo, port_hi);

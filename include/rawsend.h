@@ -1,4 +1,4 @@
-/* rawsend.h -- raw IPv4/UDP packets out through libnet. */
+/* rawsend.h -- raw IPv4/UDP packets out through libnet, in batches. */
 #ifndef GLUESCAN_RAWSEND_H
 #define GLUESCAN_RAWSEND_H
 
@@ -6,15 +6,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The largest UDP payload sent; larger ones are counted as errors. */
+#define RAWSEND_PAYLOAD_MAX 512
+
 struct rawsend;
 
 /* src is host order. On failure err says why; *need_privilege is set when
  * the cause is a missing CAP_NET_RAW. */
 struct rawsend *rawsend_open(const char *ifname, uint32_t src, char *err, size_t errlen,
     bool *need_privilege);
-bool rawsend_udp(struct rawsend *s, uint32_t dst, uint16_t sport, uint16_t dport,
+/* Queue one packet (addresses host order); it leaves at the next flush, or
+ * when the batch is full. */
+void rawsend_udp(struct rawsend *s, uint32_t dst, uint16_t sport, uint16_t dport,
     const uint8_t *payload, size_t len);
-const char *rawsend_error(struct rawsend *s);
+void rawsend_flush(struct rawsend *s);
+/* Packets that could not be built or sent, so far. */
+uint64_t rawsend_errors(const struct rawsend *s);
 void rawsend_close(struct rawsend *s);
 
 #endif

@@ -20,6 +20,7 @@
 #include "throttle.h"
 
 #define SEND_BATCH 256
+_Static_assert(DNS_QUERY_MAX <= RAWSEND_PAYLOAD_MAX, "a query must fit a raw packet");
 /* TCP exchanges at once, for truncated answers; more wait their turn. */
 #define TCP_MAX 64
 /* Try k waits timeout << min(k, BACKOFF_MAX_SHIFT): a lossy path gets time. */
@@ -242,8 +243,7 @@ send_one(struct engine *e, struct exchange *x, uint64_t now)
 	x->id = (uint16_t)(x->slot ^ cookie_mask(&e->key, x->server, x->port));
 	dname_mix_case(&x->qname, x->sent_name, randpool_u64());
 	len = build_query(e, x, pkt);
-	if (!rawsend_udp(e->tx, x->server, x->port, 53, pkt, len))
-		e->stats.send_errors++;
+	rawsend_udp(e->tx, x->server, x->port, 53, pkt, len);
 	if (e->dump != NULL)
 		pcapdump_udp(e->dump, e->cfg.src, x->server, x->port, 53, pkt, len);
 	e->stats.sent++;
@@ -273,6 +273,7 @@ send_queued(struct engine *e, uint64_t now)
 		e->nqueued--;
 		send_one(e, exchange_of(item), now);
 	}
+	rawsend_flush(e->tx);
 }
 
 static void
@@ -552,5 +553,6 @@ const struct engine_stats *
 engine_stats(struct engine *e)
 {
 	e->stats.kernel_drops = capture_kernel_drops(e->rx);
+	e->stats.send_errors = rawsend_errors(e->tx);
 	return &e->stats;
 }

@@ -157,6 +157,34 @@ else
     fail "[pcap] tshark not installed"
 fi
 
+# --- on the wire: every query the kernel carried, with valid checksums -------
+# gluescan patches the headers libnet built once; read what the kernel
+# carried (not --pcap, which is gluescan's own account of it): one packet
+# per query sent, each with checksums a receiving host accepts.
+if command -v tshark >/dev/null; then
+    tshark -q -i lo -f 'udp and dst net 127.53.0.0/16 and dst port 53' -w "$TMP/wire.pcap" \
+        >"$TMP/wire.log" 2>&1 &
+    wire_pid=$!
+    for _ in $(seq 100); do [ -s "$TMP/wire.pcap" ] && break; sleep 0.1; done
+    sleep 0.5
+    run_scan wire "$DIR/root.hints" "$DIR/domains.txt" --stats "$TMP/wire.stats.json"
+    sleep 0.5
+    kill "$wire_pid" 2>/dev/null || true
+    wait "$wire_pid" 2>/dev/null || true
+    tshark -r "$TMP/wire.pcap" -o ip.check_checksum:TRUE -o udp.check_checksum:TRUE \
+        -T fields -e ip.checksum.status -e udp.checksum.status >"$TMP/wire.sums" 2>/dev/null || true
+    sent=$(jq .packets.sent "$TMP/wire.stats.json")
+    good=$(grep -c '^1	1$' "$TMP/wire.sums" || true)
+    total=$(wc -l <"$TMP/wire.sums")
+    if [ "$sent" -gt 0 ] && [ "$total" -eq "$sent" ] && [ "$good" -eq "$total" ]; then
+        pass
+    else
+        fail "[wire] $total queries on the wire, $good with good IP and UDP checksums; stats say $sent sent"
+    fi
+else
+    fail "[wire] tshark not installed"
+fi
+
 # --- --stats: one JSON object with counts, packets, drops, rates --------------
 want_lines=$(wc -l <"$DIR/expected.tsv")
 want_ok=$(grep -c $'\tok\t' "$DIR/expected.tsv")

@@ -13,6 +13,7 @@
 #include "pacing.h"
 #include "exclude.h"
 #include "pcapdump.h"
+#include "pool.h"
 #include "portblock.h"
 #include "randpool.h"
 #include "rawsend.h"
@@ -63,6 +64,7 @@ struct engine {
 	struct xlist timers[TIMER_LISTS], done, tcp_wait;
 	size_t nqueued, ninflight, ndone, ntcp_wait;
 	struct tcp_pool *tcp;
+	struct pool exchanges;		/* freed exchanges, for the next questions */
 	bool draining;
 	uint64_t last_send_ns;
 	struct dns_response resp;	/* parse buffer: one answer at a time */
@@ -183,6 +185,7 @@ engine_free(struct engine *e)
 	portblock_release(&e->ports);
 	free(e->slots);
 	free(e->free_slots);
+	pool_drain(&e->exchanges);
 	free(e);
 }
 
@@ -197,12 +200,13 @@ void
 engine_ask(struct engine *e, const struct dname *qname, uint16_t qtype,
     const struct addr *servers, size_t nservers, xreply_fn *fn, void *ctx)
 {
-	struct exchange *x = calloc(1, sizeof(*x));
+	struct exchange *x = pool_get(&e->exchanges, sizeof(*x));
 
-	if (x == NULL)
-		err(1, "out of memory");
-	x->qname = *qname;
+	x->qname.len = qname->len;
+	memcpy(x->qname.wire, qname->wire, qname->len);
 	x->qtype = qtype;
+	x->nservers = x->tries = 0;
+	x->excluded = false;
 	x->fn = fn;
 	x->ctx = ctx;
 	for (size_t i = 0; i < nservers && x->nservers < ENGINE_MAX_SERVERS; i++) {
@@ -298,7 +302,7 @@ requeue(struct engine *e, struct exchange *x)
 }
 
 static void
-deliver_timeout(struct exchange *x)
+deliver_timeout(struct engine *e, struct exchange *x)
 {
 	struct xreply r;
 
@@ -308,7 +312,7 @@ deliver_timeout(struct exchange *x)
 	if (x->nservers > 0)
 		r.server = x->servers[(x->start + x->tries + x->nservers - 1) % x->nservers];
 	x->fn(x->ctx, &r);
-	free(x);
+	pool_put(&e->exchanges, x);
 }
 
 /* A try that failed without an answer: again if tries are left, else the end. */
@@ -319,7 +323,7 @@ try_failed(struct engine *e, struct exchange *x)
 	if (tries_left(e, x))
 		requeue(e, x);
 	else
-		deliver_timeout(x);
+		deliver_timeout(e, x);
 }
 
 static void
@@ -344,7 +348,7 @@ settle_done(struct engine *e)
 	while ((x = TAILQ_FIRST(&e->done)) != NULL) {
 		TAILQ_REMOVE(&e->done, x, link);
 		e->ndone--;
-		deliver_timeout(x);
+		deliver_timeout(e, x);
 	}
 }
 
@@ -372,7 +376,7 @@ deliver_answer(struct engine *e, struct exchange *x)
 	if (!x->fn(x->ctx, &r) && !r.final)
 		requeue(e, x);
 	else
-		free(x);
+		pool_put(&e->exchanges, x);
 }
 
 static void

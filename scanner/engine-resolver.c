@@ -35,6 +35,7 @@ resolver_free(struct resolver *r)
 		RB_REMOVE(host_tree, &r->hosts, h);
 		free(h);
 	}
+	pool_drain(&r->walks);
 	free(r);
 }
 

@@ -40,7 +40,7 @@ finish(struct walk *w, enum walk_outcome outcome, const struct xreply *x, const 
 		res.rtt_ms = x->rtt_ms;
 	}
 	w->fn(w->ctx, &res);
-	free(w);
+	pool_put(&w->r->walks, w);
 }
 
 static const char *
@@ -195,16 +195,21 @@ void
 walk_chained(struct resolver *r, const struct dname *qname, uint16_t qtype, bool find_cut,
     const struct chain *c, walk_fn *fn, void *ctx)
 {
-	struct walk *w = calloc(1, sizeof(*w));
+	struct walk *w = pool_get(&r->walks, sizeof(*w));
 	struct zone *z;
 
-	if (w == NULL)
-		err(1, "out of memory");
 	w->r = r;
-	w->qname = *qname;
+	w->qname.len = qname->len;
+	memcpy(w->qname.wire, qname->wire, qname->len);
 	w->qtype = qtype;
 	w->find_cut = find_cut;
-	w->chain = *c;
+	/* Only the names in use: most walks start from an empty chain. */
+	w->chain.n = c->n;
+	for (uint8_t i = 0; i < c->n; i++)
+		w->chain.names[i] = c->names[i];
+	w->zone = NULL;
+	w->referrals = 0;
+	w->last_error = NULL;
 	w->fn = fn;
 	w->ctx = ctx;
 	if ((z = zone_deepest(r, qname, find_cut)) == NULL) {

@@ -5,6 +5,7 @@
 #include <sys/queue.h>
 #include <sys/tree.h>
 
+#include "pool.h"
 #include "resolver.h"
 
 /* Referrals one walk may follow; names nest deeper than this only in attacks. */
@@ -97,6 +98,7 @@ struct resolver {
 	struct zone_lru zone_lru;
 	struct host_lru host_lru;
 	size_t zones_idle, hosts_idle;
+	struct pool walks;		/* finished walks, for the next ones */
 	bool aborting;		/* nothing is forgotten while the trees are walked */
 };
 

@@ -76,8 +76,8 @@ struct evidence {
 	double parent_rtt_ms;
 	struct ev_ns *ns;		/* grows with evidence_add_ns, up to EV_MAX_NS */
 	uint8_t nns, ns_cap;
-	struct ev_server servers[EV_MAX_SERVERS];
-	uint8_t nservers;
+	struct ev_server *servers;	/* grows with evidence_add_server, up to EV_MAX_SERVERS */
+	uint8_t nservers, servers_cap;
 	struct ev_child *child;		/* grows with reallocarray */
 	size_t nchild, child_cap;
 };
@@ -87,7 +87,7 @@ int evidence_server(const struct evidence *ev, const struct addr *a);
 /* Add the server unless present; -1 when the table is full. */
 int evidence_add_server(struct evidence *ev, const struct addr *a);
 struct ev_child *evidence_add_child(struct evidence *ev);
-/* A zeroed NS entry, or NULL when EV_MAX_NS are there. */
+/* A new NS entry (name empty, counts 0), or NULL when EV_MAX_NS are there. */
 struct ev_ns *evidence_add_ns(struct evidence *ev);
 void evidence_free(struct evidence *ev);
 

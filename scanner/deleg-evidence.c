@@ -1,5 +1,6 @@
 /* deleg-evidence.c -- small helpers over the evidence tables. */
 #include <err.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,15 @@ evidence_add_server(struct evidence *ev, const struct addr *a)
 		return i;
 	if (ev->nservers >= EV_MAX_SERVERS)
 		return -1;
+	if (ev->nservers == ev->servers_cap) {
+		uint8_t cap = ev->servers_cap ? (uint8_t)(ev->servers_cap * 2) : 4;
+		struct ev_server *v = reallocarray(ev->servers, cap, sizeof(*v));
+
+		if (v == NULL)
+			err(1, "out of memory");
+		ev->servers = v;
+		ev->servers_cap = cap;
+	}
 	memset(&ev->servers[ev->nservers], 0, sizeof(ev->servers[0]));
 	ev->servers[ev->nservers].addr = *a;
 	return ev->nservers++;
@@ -47,6 +57,8 @@ evidence_add_child(struct evidence *ev)
 struct ev_ns *
 evidence_add_ns(struct evidence *ev)
 {
+	struct ev_ns *ns;
+
 	if (ev->nns == EV_MAX_NS)
 		return NULL;
 	if (ev->nns == ev->ns_cap) {
@@ -58,13 +70,22 @@ evidence_add_ns(struct evidence *ev)
 		ev->ns = v;
 		ev->ns_cap = cap;
 	}
-	memset(&ev->ns[ev->nns], 0, sizeof(ev->ns[0]));
-	return &ev->ns[ev->nns++];
+	ns = &ev->ns[ev->nns++];
+	/* Zero all but the address arrays, read only up to their counts:
+	 * a whole entry is 800 bytes, and every domain adds a few. */
+	memset(ns, 0, offsetof(struct ev_ns, glue));
+	ns->nglue = ns->naddrs = 0;
+	ns->resolved = ns->excluded = ns->dangling = false;
+	ns->unresolved_reason = NULL;
+	return ns;
 }
 
 void
 evidence_free(struct evidence *ev)
 {
+	free(ev->servers);
+	ev->servers = NULL;
+	ev->nservers = ev->servers_cap = 0;
 	free(ev->ns);
 	ev->ns = NULL;
 	ev->nns = ev->ns_cap = 0;

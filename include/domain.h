@@ -16,6 +16,9 @@ typedef void domain_done_fn(void *ctx, struct domain *d);
 void domain_start(struct engine *e, struct resolver *r, const struct dname *name,
     bool parent_only, domain_done_fn *done, void *ctx);
 const struct evidence *domain_evidence(const struct domain *d);
+/* Back to the spares, for the next domain_start. */
 void domain_free(struct domain *d);
+/* Free the spares (when no more domains will start). */
+void domain_release_spares(void);
 
 #endif

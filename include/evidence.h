@@ -89,6 +89,8 @@ int evidence_add_server(struct evidence *ev, const struct addr *a);
 struct ev_child *evidence_add_child(struct evidence *ev);
 /* A new NS entry (name empty, counts 0), or NULL when EV_MAX_NS are there. */
 struct ev_ns *evidence_add_ns(struct evidence *ev);
+/* Empty again, keeping the tables' memory for the next domain. */
+void evidence_clear(struct evidence *ev);
 void evidence_free(struct evidence *ev);
 
 #endif

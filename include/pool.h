@@ -17,16 +17,25 @@ struct pool {
 	void *free;		/* zeroed: an empty pool */
 };
 
+/* A freed object, or NULL when the pool is empty. */
+static inline void *
+pool_reuse(struct pool *p)
+{
+	void *o = p->free;
+
+	if (o != NULL)
+		p->free = *(void **)o;
+	return o;
+}
+
 /* size: the same for every call on one pool, and at least a pointer's. */
 static inline void *
 pool_get(struct pool *p, size_t size)
 {
-	void *o = p->free;
+	void *o = pool_reuse(p);
 
-	if (o != NULL) {
-		p->free = *(void **)o;
+	if (o != NULL)
 		return o;
-	}
 	if ((o = malloc(size)) == NULL)
 		err(1, "out of memory");
 	return o;
@@ -44,10 +53,8 @@ pool_drain(struct pool *p)
 {
 	void *o;
 
-	while ((o = p->free) != NULL) {
-		p->free = *(void **)o;
+	while ((o = pool_reuse(p)) != NULL)
 		free(o);
-	}
 }
 
 #endif

@@ -5,6 +5,7 @@
 
 #include "dnsmsg.h"
 #include "domain.h"
+#include "pool.h"
 
 struct domain {
 	struct evidence ev;
@@ -28,13 +29,18 @@ static void probe_servers(struct domain *d);
 static void compare_glue(struct domain *d);
 static void finish(struct domain *d);
 
+/*
+ * Finished domains and answered ops wait here for the next ones, a domain
+ * with its evidence tables (a few KB, past glibc's small-object cache):
+ * the window bounds both lists. One scan runs at a time in the process.
+ */
+static struct pool spare_domains, spare_ops;
+
 static struct op *
 op_new(struct domain *d, uint8_t ns, uint8_t server, uint16_t qtype)
 {
-	struct op *op = malloc(sizeof(*op));
+	struct op *op = pool_get(&spare_ops, sizeof(*op));
 
-	if (op == NULL)
-		err(1, "out of memory");
 	op->d = d;
 	op->ns = ns;
 	op->server = server;
@@ -168,7 +174,7 @@ on_host(void *ctx, const struct host_result *h)
 	struct ev_ns *ns = &d->ev.ns[op->ns];
 	size_t n = 0;
 
-	free(op);
+	pool_put(&spare_ops, op);
 	ns->resolved = h->outcome == HOST_RESOLVED;
 	ns->excluded = h->outcome == HOST_EXCLUDED;
 	ns->dangling = h->dangling;
@@ -217,7 +223,7 @@ on_probe(void *ctx, const struct xreply *x)
 		s->rcode = x->resp->rcode;
 		s->rtt_ms = x->rtt_ms;
 	}
-	free(op);
+	pool_put(&spare_ops, op);
 	op_done(d);
 	return true;
 }
@@ -273,7 +279,7 @@ on_child(void *ctx, const struct xreply *x)
 		c->kind = r->rcode == DNS_RCODE_NXDOMAIN ? CHILD_NXDOMAIN :
 		    n > 0 ? CHILD_ADDRS : CHILD_NODATA;
 	}
-	free(op);
+	pool_put(&spare_ops, op);
 	op_done(d);
 	return true;
 }
@@ -322,10 +328,13 @@ void
 domain_start(struct engine *e, struct resolver *r, const struct dname *name,
     bool parent_only, domain_done_fn *done, void *ctx)
 {
-	struct domain *d = calloc(1, sizeof(*d));
+	struct domain *d = pool_reuse(&spare_domains);
 
-	if (d == NULL)
+	if (d == NULL && (d = calloc(1, sizeof(*d))) == NULL)
 		err(1, "out of memory");
+	evidence_clear(&d->ev);
+	d->pending = 0;
+	d->next = NULL;
 	d->ev.domain = *name;
 	d->ev.parent_only = parent_only;
 	d->engine = e;
@@ -344,6 +353,17 @@ domain_evidence(const struct domain *d)
 void
 domain_free(struct domain *d)
 {
-	evidence_free(&d->ev);
-	free(d);
+	pool_put(&spare_domains, d);
+}
+
+void
+domain_release_spares(void)
+{
+	struct domain *d;
+
+	while ((d = pool_reuse(&spare_domains)) != NULL) {
+		evidence_free(&d->ev);
+		free(d);
+	}
+	pool_drain(&spare_ops);
 }

@@ -81,6 +81,24 @@ evidence_add_ns(struct evidence *ev)
 }
 
 void
+evidence_clear(struct evidence *ev)
+{
+	struct ev_ns *ns = ev->ns;
+	struct ev_server *servers = ev->servers;
+	struct ev_child *child = ev->child;
+	uint8_t ns_cap = ev->ns_cap, servers_cap = ev->servers_cap;
+	size_t child_cap = ev->child_cap;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->ns = ns;
+	ev->ns_cap = ns_cap;
+	ev->servers = servers;
+	ev->servers_cap = servers_cap;
+	ev->child = child;
+	ev->child_cap = child_cap;
+}
+
+void
 evidence_free(struct evidence *ev)
 {
 	free(ev->servers);

@@ -212,6 +212,7 @@ scan_run(struct engine *e, struct resolver *r, const struct scan_options *opt,
 	}
 	free(s.line);
 	free(s.block);
+	domain_release_spares();
 	fflush(opt->out);
 	if (!at->complete && s.read_errno == 0 && cannot_block(opt->in)) {
 		/* Stopped right at the end of the input: nothing is left to resume. */

@@ -232,14 +232,14 @@ dname_from_wire(const uint8_t *wire, size_t len, struct dname *out)
 	while (pos < len && wire[pos] != 0) {
 		if (wire[pos] > DNAME_LABEL_MAX)
 			return false;
-		out->wire[pos] = wire[pos];
-		for (size_t i = pos + 1; i <= pos + wire[pos] && i < len; i++)
-			out->wire[i] = ascii_lower(wire[i]);
 		pos += wire[pos] + 1;
 	}
 	if (pos != len - 1 || wire[pos] != 0)
 		return false;
-	out->wire[pos] = 0;
+	/* Length bytes are at most 63, below 'A': folding every byte of the
+	 * name leaves them as they are, in one pass with no label bookkeeping. */
+	for (size_t i = 0; i < len; i++)
+		out->wire[i] = ascii_lower(wire[i]);
 	out->len = (uint8_t)len;
 	return true;
 }

@@ -19,6 +19,7 @@ struct rawsend {
 	int fd;				/* libnet's raw socket (IP_HDRINCL) */
 	uint8_t hdr[HDR_LEN];		/* IPv4 + UDP headers as libnet built them */
 	unsigned n;			/* packets waiting in the batch */
+	uint16_t ip_id;
 	uint64_t errors;
 	uint8_t pkt[RAWSEND_BATCH][HDR_LEN + RAWSEND_PAYLOAD_MAX];
 	struct iovec iov[RAWSEND_BATCH];
@@ -80,6 +81,7 @@ rawsend_open(const char *ifname, uint32_t src, char *err, size_t errlen, bool *n
 		return NULL;
 	}
 	s->fd = libnet_getfd(s->l);
+	s->ip_id = (uint16_t)randpool_u64();
 	for (unsigned i = 0; i < RAWSEND_BATCH; i++) {
 		s->iov[i].iov_base = s->pkt[i];
 		s->to[i].sin_family = AF_INET;
@@ -107,13 +109,14 @@ rawsend_udp(struct rawsend *s, uint32_t dst, uint16_t sport, uint16_t dport,
 	memcpy(p, s->hdr, HDR_LEN);
 	memcpy(p + HDR_LEN, payload, len);
 	put16(p + 2, (uint16_t)(HDR_LEN + len));
-	put16(p + 4, (uint16_t)randpool_u64());
+	put16(p + 4, s->ip_id++);	/* only ties fragments together: a counter does */
 	put32(p + 16, dst);
 	put16(p + LIBNET_IPV4_H, sport);
 	put16(p + LIBNET_IPV4_H + 2, dport);
 	put16(p + LIBNET_IPV4_H + 4, (uint16_t)(LIBNET_UDP_H + len));
-	if (libnet_inet_checksum(s->l, p, IPPROTO_UDP, 0, p, p + HDR_LEN + len) == -1 ||
-	    libnet_inet_checksum(s->l, p, IPPROTO_IP, LIBNET_IPV4_H, p, p + HDR_LEN + len) == -1) {
+	/* The IPv4 header checksum is left to the kernel, which always fills
+	 * it in for IP_HDRINCL sockets (raw(7)). */
+	if (libnet_inet_checksum(s->l, p, IPPROTO_UDP, 0, p, p + HDR_LEN + len) == -1) {
 		s->errors++;
 		return;
 	}

@@ -4,9 +4,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <string.h>
+
+#include "dname.h"
 #include "dnsmsg.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void
+assert_dname(const struct dname *n)
+{
+	struct dname strict;
+
+	assert(dname_from_wire(n->wire, n->len, &strict));
+	assert(strict.len == n->len && memcmp(strict.wire, n->wire, n->len) == 0);
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -27,8 +39,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	assert(resp.nrr <= DNS_MAX_RRS);
 	assert(resp.qname_len >= 1 && resp.qname_len <= DNAME_WIRE_MAX);
 	for (size_t i = 0; i < resp.nrr; i++) {
-		assert(resp.rr[i].owner.len >= 1 && resp.rr[i].owner.len <= DNAME_WIRE_MAX);
-		assert(resp.rr[i].section <= DNS_ADDITIONAL);
+		const struct dns_rr *rr = &resp.rr[i];
+
+		assert(rr->owner.len >= 1 && rr->owner.len <= DNAME_WIRE_MAX);
+		assert(rr->section <= DNS_ADDITIONAL);
+		/* Names come out of decompression already what struct dname
+		 * promises: the strict reader accepts them, and they are folded. */
+		assert_dname(&rr->owner);
+		if (rr->type == DNS_TYPE_NS || rr->type == DNS_TYPE_CNAME || rr->type == DNS_TYPE_SOA)
+			assert_dname(&rr->rd.target);
 	}
 	return 0;
 }

@@ -75,9 +75,11 @@ struct evidence {
 	struct addr parent_server;
 	double parent_rtt_ms;
 	struct ev_ns *ns;		/* grows with evidence_add_ns, up to EV_MAX_NS */
-	uint8_t nns, ns_cap;
+	uint8_t nns;
+	size_t ns_cap;
 	struct ev_server *servers;	/* grows with evidence_add_server, up to EV_MAX_SERVERS */
-	uint8_t nservers, servers_cap;
+	uint8_t nservers;
+	size_t servers_cap;
 	struct ev_child *child;		/* grows with reallocarray */
 	size_t nchild, child_cap;
 };

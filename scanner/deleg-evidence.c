@@ -15,6 +15,18 @@ evidence_server(const struct evidence *ev, const struct addr *a)
 	return -1;
 }
 
+/* Room for entry n in table v of *cap entries, doubling from first. */
+static void *
+reserve(void *v, size_t n, size_t *cap, size_t first, size_t size)
+{
+	if (n < *cap)
+		return v;
+	*cap = *cap ? *cap * 2 : first;
+	if ((v = reallocarray(v, *cap, size)) == NULL)
+		err(1, "out of memory");
+	return v;
+}
+
 int
 evidence_add_server(struct evidence *ev, const struct addr *a)
 {
@@ -24,15 +36,7 @@ evidence_add_server(struct evidence *ev, const struct addr *a)
 		return i;
 	if (ev->nservers >= EV_MAX_SERVERS)
 		return -1;
-	if (ev->nservers == ev->servers_cap) {
-		uint8_t cap = ev->servers_cap ? (uint8_t)(ev->servers_cap * 2) : 4;
-		struct ev_server *v = reallocarray(ev->servers, cap, sizeof(*v));
-
-		if (v == NULL)
-			err(1, "out of memory");
-		ev->servers = v;
-		ev->servers_cap = cap;
-	}
+	ev->servers = reserve(ev->servers, ev->nservers, &ev->servers_cap, 4, sizeof(*ev->servers));
 	memset(&ev->servers[ev->nservers], 0, sizeof(ev->servers[0]));
 	ev->servers[ev->nservers].addr = *a;
 	return ev->nservers++;
@@ -41,15 +45,7 @@ evidence_add_server(struct evidence *ev, const struct addr *a)
 struct ev_child *
 evidence_add_child(struct evidence *ev)
 {
-	if (ev->nchild == ev->child_cap) {
-		size_t cap = ev->child_cap ? ev->child_cap * 2 : 8;
-		struct ev_child *v = reallocarray(ev->child, cap, sizeof(*v));
-
-		if (v == NULL)
-			err(1, "out of memory");
-		ev->child = v;
-		ev->child_cap = cap;
-	}
+	ev->child = reserve(ev->child, ev->nchild, &ev->child_cap, 8, sizeof(*ev->child));
 	memset(&ev->child[ev->nchild], 0, sizeof(ev->child[0]));
 	return &ev->child[ev->nchild++];
 }
@@ -61,15 +57,7 @@ evidence_add_ns(struct evidence *ev)
 
 	if (ev->nns == EV_MAX_NS)
 		return NULL;
-	if (ev->nns == ev->ns_cap) {
-		uint8_t cap = ev->ns_cap ? (uint8_t)(ev->ns_cap * 2) : 4;
-		struct ev_ns *v = reallocarray(ev->ns, cap, sizeof(*v));
-
-		if (v == NULL)
-			err(1, "out of memory");
-		ev->ns = v;
-		ev->ns_cap = cap;
-	}
+	ev->ns = reserve(ev->ns, ev->nns, &ev->ns_cap, 4, sizeof(*ev->ns));
 	ns = &ev->ns[ev->nns++];
 	/* Zero all but the address arrays, read only up to their counts:
 	 * a whole entry is 800 bytes, and every domain adds a few. */
@@ -86,8 +74,7 @@ evidence_clear(struct evidence *ev)
 	struct ev_ns *ns = ev->ns;
 	struct ev_server *servers = ev->servers;
 	struct ev_child *child = ev->child;
-	uint8_t ns_cap = ev->ns_cap, servers_cap = ev->servers_cap;
-	size_t child_cap = ev->child_cap;
+	size_t ns_cap = ev->ns_cap, servers_cap = ev->servers_cap, child_cap = ev->child_cap;
 
 	memset(ev, 0, sizeof(*ev));
 	ev->ns = ns;

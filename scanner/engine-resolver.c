@@ -14,6 +14,7 @@ resolver_new(struct engine *e)
 	r->engine = e;
 	RB_INIT(&r->zones);
 	RB_INIT(&r->hosts);
+	RB_INIT(&r->flights);
 	TAILQ_INIT(&r->zone_lru);
 	TAILQ_INIT(&r->host_lru);
 	return r;

@@ -15,9 +15,42 @@ struct walk {
 	struct zone *zone;
 	int referrals;
 	const char *last_error;
+	struct flight *leads;		/* the flight this walk's question serves */
+	bool solo;			/* waited at this zone once: asks it itself */
+	TAILQ_ENTRY(walk) follow;	/* in a flight's followers */
 	walk_fn *fn;
 	void *ctx;
 };
+
+/*
+ * Walks that would ask the same zone for the same child (example.com and
+ * example.com's NS names, or a whole window of .com domains asking the root
+ * for "com") need one referral between them: the first asks, the others
+ * follow and, once it lands, carry on from the deepest zone known. Without
+ * this, every domain the window starts before a referral is cached asks the
+ * root and the TLD again.
+ */
+struct flight {
+	RB_ENTRY(flight) link;
+	const struct zone *zone;
+	struct dname child;		/* the name one label below the zone */
+	TAILQ_HEAD(, walk) followers;
+};
+
+static int flight_cmp(struct flight *a, struct flight *b);
+
+static int
+flight_cmp(struct flight *a, struct flight *b)
+{
+	if (a->zone != b->zone)
+		return (uintptr_t)a->zone < (uintptr_t)b->zone ? -1 : 1;
+	if (a->child.len != b->child.len)
+		return a->child.len < b->child.len ? -1 : 1;
+	return memcmp(a->child.wire, b->child.wire, a->child.len);
+}
+
+RB_PROTOTYPE(flight_tree, flight, link, flight_cmp)
+RB_GENERATE(flight_tree, flight, link, flight_cmp)
 
 static void walk_at(struct walk *w, struct zone *z);
 
@@ -99,9 +132,8 @@ try_next(struct walk *w, const struct xreply *x, const char *reason)
 }
 
 static bool
-on_reply(void *ctx, const struct xreply *x)
+handle_reply(struct walk *w, const struct xreply *x)
 {
-	struct walk *w = ctx;
 	const struct dns_response *resp = x->resp;
 	const struct dname *owner;
 
@@ -145,6 +177,72 @@ on_reply(void *ctx, const struct xreply *x)
 	return try_next(w, x, "not_authoritative");
 }
 
+/* The followers go on from the deepest zone now known: past w's zone if the
+ * flight brought a referral, else they ask that zone themselves. */
+static void
+land(struct resolver *r, struct flight *f)
+{
+	struct walk *w;
+
+	RB_REMOVE(flight_tree, &r->flights, f);
+	while ((w = TAILQ_FIRST(&f->followers)) != NULL) {
+		struct zone *z = zone_deepest(r, &w->qname, w->find_cut);
+
+		TAILQ_REMOVE(&f->followers, w, follow);
+		if (z == NULL || z == w->zone) {
+			w->solo = true;
+			z = w->zone;
+		}
+		walk_at(w, z);
+	}
+	free(f);
+}
+
+static bool
+on_reply(void *ctx, const struct xreply *x)
+{
+	struct walk *w = ctx;
+	struct resolver *r = w->r;
+	struct flight *f = w->leads;
+	bool done;
+
+	/* Handling may free w, or send it on to lead a flight further down. */
+	w->leads = NULL;
+	done = handle_reply(w, x);
+	if (!done)
+		w->leads = f;	/* the same question goes to the next server */
+	else if (f != NULL)
+		land(r, f);
+	return done;
+}
+
+/* Follow a flight to the same child of this zone, or start one; false when
+ * this walk is to ask itself. */
+static bool
+follow_flight(struct walk *w)
+{
+	struct flight key, *f;
+	int below = dname_label_count(&w->qname) - dname_label_count(&w->zone->name);
+
+	/* One label below, the answer is this name's own: nobody else's. */
+	if (w->solo || below < 2)
+		return false;
+	key.zone = w->zone;
+	if (!dname_strip(&w->qname, below - 1, &key.child))
+		return false;
+	if ((f = RB_FIND(flight_tree, &w->r->flights, &key)) != NULL) {
+		TAILQ_INSERT_TAIL(&f->followers, w, follow);
+		return true;
+	}
+	if ((f = malloc(sizeof(*f))) == NULL)
+		err(1, "out of memory");
+	*f = key;
+	TAILQ_INIT(&f->followers);
+	RB_INSERT(flight_tree, &w->r->flights, f);
+	w->leads = f;
+	return false;
+}
+
 /* The zone's file answers at once, as its server would have. */
 static void
 ask_zonefile(struct walk *w)
@@ -176,12 +274,16 @@ on_zone_ready(void *ctx)
 		finish(w, WALK_ERROR, NULL, "no_servers");
 		return;
 	}
+	if (follow_flight(w))
+		return;
 	engine_ask(w->r->engine, &w->qname, w->qtype, w->zone->v4, w->zone->n4, on_reply, w);
 }
 
 static void
 walk_at(struct walk *w, struct zone *z)
 {
+	if (z != w->zone)
+		w->solo = false;
 	/* Take the new zone before leaving the old, so trimming spares both. */
 	zone_use(w->r, z);
 	if (w->zone != NULL)
@@ -210,6 +312,8 @@ walk_chained(struct resolver *r, const struct dname *qname, uint16_t qtype, bool
 	w->zone = NULL;
 	w->referrals = 0;
 	w->last_error = NULL;
+	w->leads = NULL;
+	w->solo = false;
 	w->fn = fn;
 	w->ctx = ctx;
 	if ((z = zone_deepest(r, qname, find_cut)) == NULL) {

@@ -88,6 +88,7 @@ struct host {
 
 RB_HEAD(zone_tree, zone);
 RB_HEAD(host_tree, host);
+RB_HEAD(flight_tree, flight);
 TAILQ_HEAD(zone_lru, zone);
 TAILQ_HEAD(host_lru, host);
 
@@ -99,6 +100,7 @@ struct resolver {
 	struct host_lru host_lru;
 	size_t zones_idle, hosts_idle;
 	struct pool walks;		/* finished walks, for the next ones */
+	struct flight_tree flights;	/* referrals being asked for, walks waiting on them */
 	bool aborting;		/* nothing is forgotten while the trees are walked */
 };
 

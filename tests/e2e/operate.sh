@@ -116,21 +116,26 @@ check_verdicts_only polite
 echo "per-server: cap $cap/s, busiest $busiest got at most $max_1s in a second; $total queries in ${elapsed}s" >&2
 
 # --- --shuffle/--seed: the order domains start in is random, and repeatable ---
-root_order() {    # the NS questions to the root server, in the order sent
-    tshark -r "$1" -Y 'dns.flags.response == 0 && ip.dst == 127.53.0.1 && dns.qry.type == 2' \
+# Started from the TLD hints, each domain's first question is its NS query
+# to its TLD; .gtest has one server, so its queue shows the order domains
+# started in. (From the root it would not: walks to the same TLD share one
+# referral, and go on together when it lands.)
+gtest_order() {    # the NS questions to .gtest's server, in the order sent
+    tshark -r "$1" -Y 'dns.flags.response == 0 && ip.dst == 127.53.1.1 && dns.qry.type == 2' \
         -T fields -e dns.qry.name 2>/dev/null | tr 'A-Z' 'a-z' || true
 }
+grep '\.gtest$' "$DIR/domains.txt" >"$TMP/gtest.in" || true
 for run in a:1 b:1 c:2; do
-    run_scan "seed-${run%%:*}" "$DIR/root.hints" "$DIR/domains.txt" --seed "${run##*:}" \
+    run_scan "seed-${run%%:*}" "$DIR/tld.hints" "$DIR/domains.txt" --seed "${run##*:}" \
         --pcap "$TMP/seed-${run%%:*}.pcap"
-    root_order "$TMP/seed-${run%%:*}.pcap" >"$TMP/seed-${run%%:*}.order"
+    gtest_order "$TMP/seed-${run%%:*}.pcap" >"$TMP/seed-${run%%:*}.order"
 done
-run_scan inorder "$DIR/root.hints" "$DIR/domains.txt" --shuffle 1 --pcap "$TMP/inorder.pcap"
-root_order "$TMP/inorder.pcap" >"$TMP/inorder.order"
+run_scan inorder "$DIR/tld.hints" "$DIR/domains.txt" --shuffle 1 --pcap "$TMP/inorder.pcap"
+gtest_order "$TMP/inorder.pcap" >"$TMP/inorder.order"
 if [ -s "$TMP/seed-a.order" ] && cmp -s "$TMP/seed-a.order" "$TMP/seed-b.order"; then pass; else fail "[shuffle] the same --seed gave two orders"; fi
 if ! cmp -s "$TMP/seed-a.order" "$TMP/seed-c.order"; then pass; else fail "[shuffle] --seed 1 and --seed 2 gave the same order"; fi
-if cmp -s "$TMP/inorder.order" "$DIR/domains.txt"; then pass; else fail "[shuffle] --shuffle 1 did not keep the input order"; fi
-if ! cmp -s "$TMP/seed-a.order" "$DIR/domains.txt"; then pass; else fail "[shuffle] a shuffled scan kept the input order"; fi
+if cmp -s "$TMP/inorder.order" "$TMP/gtest.in"; then pass; else fail "[shuffle] --shuffle 1 did not keep the input order"; fi
+if ! cmp -s "$TMP/seed-a.order" "$TMP/gtest.in"; then pass; else fail "[shuffle] a shuffled scan kept the input order"; fi
 
 # --- --pcap: every packet sent and received, read back by tshark -------------
 run_scan pcap "$DIR/root.hints" "$DIR/domains.txt" --pcap "$TMP/scan.pcap" --stats "$TMP/stats.json"
@@ -155,6 +160,23 @@ if command -v tshark >/dev/null; then
     fi
 else
     fail "[pcap] tshark not installed"
+fi
+
+# --- walks share referrals: the window does not ask the root once per domain --
+# Every domain of the world starts before the first referral is cached; the
+# root must still be asked for each TLD once (at most 1 + --retries times).
+if command -v tshark >/dev/null; then
+    root=$(awk '$4 == "A" { print $5; exit }' "$DIR/root.hints")
+    tshark -r "$TMP/scan.pcap" -Y "dns.flags.response == 0 && ip.dst == $root" \
+        -T fields -e dns.qry.name >"$TMP/root.names" 2>/dev/null || true
+    awk -F. '{ print tolower($NF) }' "$TMP/root.names" | sort | uniq -c >"$TMP/root.per-tld"
+    most=$(awk 'BEGIN { m = 0 } $1 > m { m = $1 } END { print m }' "$TMP/root.per-tld")
+    asked=$(wc -l <"$TMP/root.names")
+    if [ "$asked" -gt 0 ] && [ "$most" -le 3 ]; then
+        pass
+    else
+        fail "[herd] the root was asked $asked times, up to $most for one TLD: $(tr '\n' ' ' <"$TMP/root.per-tld")"
+    fi
 fi
 
 # --- on the wire: every query the kernel carried, with valid checksums -------

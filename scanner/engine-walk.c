@@ -37,8 +37,6 @@ struct flight {
 	TAILQ_HEAD(, walk) followers;
 };
 
-static int flight_cmp(struct flight *a, struct flight *b);
-
 static int
 flight_cmp(struct flight *a, struct flight *b)
 {

@@ -38,12 +38,10 @@ dnsmsg_build_query(uint8_t *buf, size_t cap, uint16_t id,
 /*
  * Read a possibly compressed name at *pos. Pointers must go strictly
  * backwards from the earliest point reached so far, which rules out loops.
- * On success *pos is past the name as it stands in the message. With fold,
- * letters come out in lower case (the form of struct dname); the question
- * is read as sent, for the 0x20 check.
+ * On success *pos is past the name as it stands in the message.
  */
 static enum dns_parse_error
-read_name(const uint8_t *msg, size_t len, size_t *pos, uint8_t *out, uint8_t *out_len, bool fold)
+read_name(const uint8_t *msg, size_t len, size_t *pos, uint8_t *out, uint8_t *out_len)
 {
 	size_t p = *pos, end_of_name = 0, n = 0, floor = *pos;
 	bool jumped = false;
@@ -73,16 +71,7 @@ read_name(const uint8_t *msg, size_t len, size_t *pos, uint8_t *out, uint8_t *ou
 			return DNS_ERR_NAME;
 		if (p + 1 + l > len)
 			return DNS_ERR_SHORT;
-		if (fold) {
-			/* The length byte (at most 63) is below 'A': it folds to itself. */
-			for (size_t i = 0; i <= l; i++) {
-				uint8_t c = msg[p + i];
-
-				out[n + i] = c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
-			}
-		} else {
-			memcpy(out + n, msg + p, (size_t)l + 1);
-		}
+		memcpy(out + n, msg + p, (size_t)l + 1);
 		n += (size_t)l + 1;
 		p += (size_t)l + 1;
 		if (l == 0)
@@ -93,12 +82,15 @@ read_name(const uint8_t *msg, size_t len, size_t *pos, uint8_t *out, uint8_t *ou
 	return DNS_OK;
 }
 
-/* read_name has checked what struct dname promises: labels of at most 63,
- * at most 255 in all, ending at the root; it folded the case. */
 static enum dns_parse_error
 read_dname(const uint8_t *msg, size_t len, size_t *pos, struct dname *out)
 {
-	return read_name(msg, len, pos, out->wire, &out->len, true);
+	uint8_t raw[DNAME_WIRE_MAX], n;
+	enum dns_parse_error e = read_name(msg, len, pos, raw, &n);
+
+	if (e != DNS_OK)
+		return e;
+	return dname_from_wire(raw, n, out) ? DNS_OK : DNS_ERR_NAME;
 }
 
 static enum dns_parse_error
@@ -158,7 +150,7 @@ parse_top(const uint8_t *msg, size_t len, struct dns_response *out, size_t *pos,
 	out->has_edns = false;
 	out->edns_size = 0;
 
-	if ((e = read_name(msg, len, pos, out->qname, &out->qname_len, false)) != DNS_OK)
+	if ((e = read_name(msg, len, pos, out->qname, &out->qname_len)) != DNS_OK)
 		return e;
 	if (*pos + 4 > len)
 		return DNS_ERR_SHORT;

@@ -31,7 +31,7 @@ struct rawsend {
  * libnet builds the headers once (version, lengths, TTL, protocol, source),
  * assembled by the same call libnet_write makes; libnet 1.1.6 offers its
  * culling functions in link mode only. Each packet then patches what
- * differs: length, IP ID, destination, ports and the two checksums, which
+ * differs: length, IP ID, destination, ports and the UDP checksum, which
  * libnet computes. Assembling through libnet's blocks for every packet cost
  * an allocation, two copies and a free each.
  */

@@ -10,10 +10,10 @@ static uint64_t pool[POOL_WORDS];
 static unsigned left;
 
 /*
- * Every query draws ~32 bytes (0x20 case, source port, first server).
+ * Every query draws 24 bytes (0x20 case, source port, first server).
  * libbsd's arc4random_buf makes them with a portable ChaCha20 at ~18
- * instructions a byte, 10% of the scanner's own instructions in the 1M
- * benchmark; the kernel's getrandom(2) fills the same 4 KiB with its
+ * instructions a byte, 10% of the scanner's own instructions in the
+ * benchmark world; the kernel's getrandom(2) fills the same 4 KiB with its
  * vectorised ChaCha20 in a fraction of that. arc4random_buf stays the
  * fallback, should the kernel refuse.
  */

@@ -36,6 +36,7 @@ struct scan_counts {
 	uint64_t invalid, excluded;
 	uint64_t status[STATUS_COUNT];
 	uint64_t decided;	/* domains with a verdict, invalid lines included */
+	uint64_t in_flight, max_in_flight;	/* domains started and not yet decided */
 };
 
 enum scan_end {

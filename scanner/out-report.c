@@ -78,6 +78,7 @@ report_stats_json(FILE *f, const struct report_view *v)
 	    (unsigned long long)n->drop_malformed, (unsigned long long)n->capture_malformed,
 	    (unsigned long long)n->kernel_drops);
 	fprintf(f, "\"questions_excluded\":%llu,", (unsigned long long)n->excluded);
+	fprintf(f, "\"domains_in_flight_max\":%llu,", (unsigned long long)c->max_in_flight);
 	fprintf(f, "\"retries\":%llu,\"timeouts\":%llu,\"truncated\":%llu,\"tcp\":%llu,"
 	    "\"tcp_failures\":%llu,",
 	    (unsigned long long)n->retries, (unsigned long long)n->timeouts,

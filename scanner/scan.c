@@ -38,6 +38,7 @@ on_domain_done(void *ctx, struct domain *d)
 	verdict_free(&v);
 	domain_free(d);
 	s->active--;
+	s->counts->in_flight = s->active;
 }
 
 /* Read lines until the block holds `shuffle` domains or the input ends (or a
@@ -124,6 +125,9 @@ admit_one(struct scan *s, struct engine *e, struct resolver *r)
 			return false;
 	}
 	s->active++;
+	s->counts->in_flight = s->active;
+	if (s->active > s->counts->max_in_flight)
+		s->counts->max_in_flight = s->active;
 	domain_start(e, r, &s->block[s->next++], s->opt->parent_only, on_domain_done, s);
 	return true;
 }

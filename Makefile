@@ -2,7 +2,7 @@
 # the tests need, then runs the unit and end-to-end tests.
 CC      ?= cc
 PREFIX  ?= /usr/local
-PKGS     = libpcap libbsd-overlay
+PKGS     = libpcap libbsd-overlay libidn2
 CFLAGS  ?= -O2 -g
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CPPFLAGS = -std=c11 -D_GNU_SOURCE -Iinclude -DGLUESCAN_HINTS='"$(PREFIX)/share/gluescan/root.hints"'
@@ -20,12 +20,13 @@ UNIT_SRC  = $(wildcard tests/unit/*.c)
 UNIT_BIN  = build/unit-tests
 
 # libFuzzer targets: every parser of bytes from outside.
-FUZZ_TARGETS = dnsmsg hints inputline zonefile
+FUZZ_TARGETS = dnsmsg hints inputline ndjson zonefile
 FUZZ_SRC     = scanner/wire-addr.c scanner/wire-dname.c scanner/wire-msg.c \
-	scanner/conf-masterfile.c scanner/conf-hints.c scanner/input-line.c scanner/engine-zonefile.c
+	scanner/conf-masterfile.c scanner/conf-hints.c scanner/input-line.c scanner/engine-zonefile.c \
+	scanner/out-ndjson.c scanner/deleg-verdict.c scanner/deleg-evidence.c
 FUZZ_SECONDS ?= 60
 
-DEBIAN_PKGS = build-essential pkg-config libpcap-dev libnet1-dev libbsd-dev libcriterion-dev \
+DEBIAN_PKGS = build-essential pkg-config libpcap-dev libnet1-dev libbsd-dev libidn2-dev libcriterion-dev \
 	libcap2-bin nsd dnsutils jq python3 iproute2 nftables clang libclang-rt-14-dev valgrind \
 	tshark bsdutils bc dnsperf
 
@@ -85,7 +86,7 @@ unit: $(UNIT_BIN)
 build/fuzz-%: tests/fuzz/fuzz_%.c $(FUZZ_SRC) $(HDR)
 	@mkdir -p build
 	clang $(CPPFLAGS) $(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-o $@ $< $(FUZZ_SRC) -lbsd
+		-o $@ $< $(FUZZ_SRC) -lbsd -lidn2
 
 # Each target for FUZZ_SECONDS (make fuzz FUZZ_SECONDS=600 for a long run);
 # new inputs go to build/corpus-*, the seeds stay in tests/fuzz/corpus.
@@ -106,6 +107,7 @@ e2e: gluescan build/gluescan-asan build/gluescan-tinycache
 	bash tests/e2e/hardening.sh
 	bash tests/e2e/loss.sh
 	bash tests/e2e/operate.sh
+	bash tests/e2e/stop.sh
 	bash tests/e2e/run.sh
 
 test: deps

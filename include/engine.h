@@ -16,7 +16,8 @@
 struct engine_config {
 	char ifname[IF_NAMESIZE];
 	uint32_t src;			/* host order */
-	uint16_t port_lo, port_hi;
+	uint16_t port_lo, port_hi;	/* 0: the first free block of port_count ports */
+	uint16_t port_count;
 	double rate;			/* packets per second, all servers */
 	double per_server;		/* packets per second to any one address; 0: no cap */
 	unsigned retries;		/* tries after the first */
@@ -75,8 +76,9 @@ void engine_set_dump(struct engine *e, struct pcapdump *d);
 void engine_ask(struct engine *e, const struct dname *qname, uint16_t qtype,
     const struct addr *servers, size_t nservers, xreply_fn *fn, void *ctx);
 
-/* Send what the rate allows, wait up to max_wait_ms for answers, run timers. */
-void engine_step(struct engine *e, int max_wait_ms);
+/* Send what the rate allows, wait up to max_wait_ms for answers (or until
+ * wake_fd, when not -1, is readable), run timers. */
+void engine_step(struct engine *e, int max_wait_ms, int wake_fd);
 bool engine_idle(const struct engine *e);
 uint64_t engine_last_send_ns(const struct engine *e);
 /* Settle every question, now and from now on, as a final timeout. */

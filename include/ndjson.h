@@ -7,9 +7,10 @@
 #include "evidence.h"
 #include "verdict.h"
 
-void ndjson_domain(FILE *out, const struct evidence *ev, const struct verdict *v);
+/* input: the line as written when it was not the domain's ASCII form (an IDN), else NULL. */
+void ndjson_domain(FILE *out, const struct evidence *ev, const struct verdict *v, const char *input);
 /* A domain the --exclude list names: one line, no question asked. */
-void ndjson_excluded(FILE *out, const struct dname *domain);
+void ndjson_excluded(FILE *out, const struct dname *domain, const char *input);
 /* Free the line buffer the writers share (at exit). */
 void ndjson_release(void);
 /* raw is the input line as read (any bytes); why says what is wrong with it. */

@@ -13,8 +13,6 @@ struct portblock {
 	size_t nusable;
 };
 
-/* A block of `count` ports just above the kernel's ephemeral range. */
-void portblock_default(uint16_t count, uint16_t *lo, uint16_t *hi);
 /*
  * Bind a UDP socket on src:port for every port of [lo, hi] that is free,
  * each with a filter that discards everything: the kernel then delivers our
@@ -23,6 +21,13 @@ void portblock_default(uint16_t count, uint16_t *lo, uint16_t *hi);
  */
 bool portblock_hold(struct portblock *pb, uint32_t src, uint16_t lo, uint16_t hi,
     char *err, size_t errlen);
+/*
+ * The first block of `count` ports of which every one is free, trying just
+ * above the kernel's ephemeral range first, then the blocks after it and
+ * those below the range: several scans on one host each get a block of
+ * their own (and capture only their own ports).
+ */
+bool portblock_hold_free(struct portblock *pb, uint32_t src, uint16_t count, char *err, size_t errlen);
 uint16_t portblock_pick(const struct portblock *pb);
 void portblock_release(struct portblock *pb);
 

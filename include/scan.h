@@ -13,17 +13,19 @@
 
 struct scan_counts;
 struct exclude;
+struct inputreader;
 
 struct scan_options {
-	FILE *in, *out;
+	struct inputreader *in;
+	FILE *out;
 	unsigned window;	/* domains in progress at once */
 	unsigned wait_s;	/* after the input ends: give up this long after the last packet */
 	unsigned shard, shards;
 	unsigned shuffle;	/* domains read and started in a random order at a time (1: input order) */
 	uint64_t seed;		/* of that order */
 	bool parent_only;	/* decide each domain from its parent's answer alone */
-	const struct exclude *exclude;	/* domains to report as excluded (NULL: none) */	/* take input line k (from 0) only when k mod shards == shard - 1 */
-	/* Set by a signal handler: stop taking input, finish what is in flight. */
+	const struct exclude *exclude;	/* domains to report as excluded (NULL: none) */
+	/* Set by a signal handler: stop at once; what is undecided is left to a resumed scan. */
 	volatile sig_atomic_t *stop;
 	/* Skip the input this state covers (checking it is the same input). */
 	const struct resume_state *resume_from;
@@ -41,12 +43,12 @@ struct scan_counts {
 
 enum scan_end {
 	SCAN_COMPLETE,		/* the input was read to the end and every line answered */
-	SCAN_STOPPED,		/* stopped early; every line read so far was answered */
+	SCAN_STOPPED,		/* stopped early; `at` says which lines have no output */
 	SCAN_READ_ERROR,	/* errno set */
 	SCAN_NOT_SAME_INPUT,	/* the input does not start as the resumed scan's did */
 };
 
-/* `at` receives the input position reached (for a later resume). */
+/* `at` receives the input position reached and the lines left (for a later resume). */
 enum scan_end scan_run(struct engine *e, struct resolver *r, const struct scan_options *opt,
     struct scan_counts *counts, struct resume_state *at);
 

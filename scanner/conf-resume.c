@@ -1,7 +1,9 @@
 /* conf-resume.c -- the --resume file: a few "key value" lines under a format version. */
+#include <err.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -37,6 +39,72 @@ resume_hash_file(const char *path, uint64_t *out)
 	return n == 0;
 }
 
+void
+resume_add_pending(struct resume_state *st, uint64_t k)
+{
+	if (st->npending == st->pending_cap) {
+		size_t cap = st->pending_cap ? st->pending_cap * 2 : 1024;
+		uint64_t *p = reallocarray(st->pending, cap, sizeof(*p));
+
+		if (p == NULL)
+			err(1, "out of memory");
+		st->pending = p;
+		st->pending_cap = cap;
+	}
+	st->pending[st->npending++] = k;
+}
+
+void
+resume_free(struct resume_state *st)
+{
+	free(st->pending);
+	st->pending = NULL;
+	st->npending = st->pending_cap = 0;
+}
+
+/* "pending N" and N lines "first count": runs of consecutive line numbers,
+ * ascending, inside the lines read. */
+/* More lines than any window holds in flight: a larger count is damage. */
+#define RESUME_PENDING_MAX (1u << 26)
+
+static bool
+load_pending(FILE *f, struct resume_state *st)
+{
+	uint64_t runs, first, count, next = 0;
+
+	if (fscanf(f, "pending %" SCNx64 "\n", &runs) != 1)
+		return false;
+	for (uint64_t i = 0; i < runs; i++) {
+		if (fscanf(f, "%" SCNx64 " %" SCNx64 "\n", &first, &count) != 2 || count == 0 ||
+		    first < next || first > st->lines || count > st->lines - first ||
+		    count > RESUME_PENDING_MAX - st->npending)
+			return false;
+		for (uint64_t k = first; k < first + count; k++)
+			resume_add_pending(st, k);
+		next = first + count;
+	}
+	return true;
+}
+
+static void
+save_pending(FILE *f, const struct resume_state *st)
+{
+	size_t runs = 0;
+
+	for (size_t i = 0; i < st->npending; i++)
+		if (i == 0 || st->pending[i] != st->pending[i - 1] + 1)
+			runs++;
+	fprintf(f, "pending %zx\n", runs);
+	for (size_t i = 0; i < st->npending;) {
+		size_t j = i + 1;
+
+		while (j < st->npending && st->pending[j] == st->pending[j - 1] + 1)
+			j++;
+		fprintf(f, "%" PRIx64 " %zx\n", st->pending[i], j - i);
+		i = j;
+	}
+}
+
 int
 resume_load(const char *path, struct resume_state *st, char *err, size_t errlen)
 {
@@ -58,12 +126,19 @@ resume_load(const char *path, struct resume_state *st, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
 		return -1;
 	}
-	if (fscanf(f, "gluescan-resume %u\n", &version) != 1 || version != RESUME_FORMAT) {
+	if (fscanf(f, "gluescan-resume %u\n", &version) != 1) {
 		fclose(f);
-		snprintf(err, errlen, "%s is not a gluescan resume file of format %d", path, RESUME_FORMAT);
+		snprintf(err, errlen, "%s is not a gluescan resume file", path);
 		return -1;
 	}
-	while (fscanf(f, "%31s %" SCNx64 "\n", key, &value) == 2) {
+	if (version != RESUME_FORMAT) {
+		fclose(f);
+		snprintf(err, errlen, "%s is a resume file of format %u; this gluescan reads format %d "
+		    "only (start the scan again without it)", path, version, RESUME_FORMAT);
+		return -1;
+	}
+	while (seen != (1u << (sizeof(fields) / sizeof(fields[0]))) - 1 &&
+	    fscanf(f, "%31s %" SCNx64 "\n", key, &value) == 2) {
 		for (unsigned i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 			if (strcmp(key, fields[i].key) == 0) {
 				*fields[i].value = value;
@@ -72,11 +147,13 @@ resume_load(const char *path, struct resume_state *st, char *err, size_t errlen)
 		}
 	}
 	st->complete = complete != 0;
-	fclose(f);
-	if (seen != (1u << (sizeof(fields) / sizeof(fields[0]))) - 1) {
+	if (seen != (1u << (sizeof(fields) / sizeof(fields[0]))) - 1 || !load_pending(f, st)) {
+		fclose(f);
+		resume_free(st);
 		snprintf(err, errlen, "%s is incomplete or damaged", path);
 		return -1;
 	}
+	fclose(f);
 	return 1;
 }
 
@@ -96,6 +173,7 @@ resume_save(const char *path, const struct resume_state *st)
 	fprintf(f, "input_hash %" PRIx64 "\nhints_hash %" PRIx64 "\n", st->input_hash, st->hints_hash);
 	fprintf(f, "shard %" PRIx64 "\n", st->shard);
 	fprintf(f, "complete %d\n", st->complete ? 1 : 0);
+	save_pending(f, st);
 	ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
 	ok = fclose(f) == 0 && ok;
 	if (!ok || rename(tmp, path) == -1) {

@@ -113,9 +113,13 @@ engine_new(const struct engine_config *cfg, char *err, size_t errlen, bool *need
 		e->free_slots[e->nfree++] = e->cfg.max_inflight - 1 - i;
 	if ((e->tx = rawsend_open(cfg->ifname, cfg->src, err, errlen, need_privilege)) == NULL)
 		goto fail;
-	if (!portblock_hold(&e->ports, cfg->src, cfg->port_lo, cfg->port_hi, err, errlen))
+	if (cfg->port_lo == 0 ?
+	    !portblock_hold_free(&e->ports, cfg->src, cfg->port_count, err, errlen) :
+	    !portblock_hold(&e->ports, cfg->src, cfg->port_lo, cfg->port_hi, err, errlen))
 		goto fail;
-	if ((e->rx = capture_open(cfg->ifname, cfg->src, cfg->port_lo, cfg->port_hi, err, errlen)) == NULL) {
+	e->cfg.port_lo = e->ports.lo;
+	e->cfg.port_hi = e->ports.hi;
+	if ((e->rx = capture_open(cfg->ifname, cfg->src, e->cfg.port_lo, e->cfg.port_hi, err, errlen)) == NULL) {
 		*need_privilege = strstr(err, "ermission") != NULL || strstr(err, "not permitted") != NULL;
 		goto fail;
 	}
@@ -485,10 +489,10 @@ poll_timeout_ms(struct engine *e, uint64_t now, int max_wait_ms)
 }
 
 void
-engine_step(struct engine *e, int max_wait_ms)
+engine_step(struct engine *e, int max_wait_ms, int wake_fd)
 {
 	uint64_t now = engine_now_ns();
-	struct pollfd pfd[1 + TCP_MAX];
+	struct pollfd pfd[2 + TCP_MAX];
 	size_t n;
 
 	expire(e, now);
@@ -498,6 +502,10 @@ engine_step(struct engine *e, int max_wait_ms)
 	pfd[0].fd = capture_fd(e->rx);
 	pfd[0].events = POLLIN;
 	n = 1 + tcp_pollfds(e->tcp, pfd + 1, TCP_MAX);
+	if (wake_fd >= 0) {
+		pfd[n].fd = wake_fd;
+		pfd[n++].events = POLLIN;
+	}
 	(void)poll(pfd, (nfds_t)n, poll_timeout_ms(e, now, max_wait_ms));
 	/* Read even when poll saw nothing: the capture ring can hold packets
 	 * that arrived between the last read and the poll. */

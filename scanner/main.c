@@ -14,12 +14,12 @@
 #include "exclude.h"
 #include "zonefile.h"
 #include "hints.h"
+#include "inputreader.h"
 #include "resolver.h"
 #include "route.h"
 #include "scan.h"
 #include "ndjson.h"
 #include "pcapdump.h"
-#include "portblock.h"
 #include "report.h"
 #include "resume.h"
 
@@ -30,8 +30,8 @@
 #define GLUESCAN_HINTS "/usr/local/share/gluescan/root.hints"
 #endif
 
-/* Exit codes. */
-enum { EXIT_USAGE = 2, EXIT_INTERRUPTED = 130 };
+/* Exit codes; a stop by signal exits 128 + the signal (130 SIGINT, 143 SIGTERM). */
+enum { EXIT_USAGE = 2, EXIT_SIGNAL_BASE = 128 };
 
 /* Where an interrupted scan without --resume leaves its state. */
 #define DEFAULT_RESUME "gluescan.resume"
@@ -67,8 +67,8 @@ usage(FILE *f)
 	    "      --per-server PPS    cap for any single server address (default %d; 0: none)\n"
 	    "  -e, --interface IF      default: the interface of the route to the first server\n"
 	    "  -S, --source-ip IP      default: that interface's address\n"
-	    "      --source-port P[-Q] ports to send from (default: %d ports above the kernel's\n"
-	    "                          ephemeral range)\n"
+	    "      --source-port P[-Q] ports to send from (default: the first block of %d free\n"
+	    "                          ports above, else below, the kernel's ephemeral range)\n"
 	    "      --retries N         tries after the first, per question (default 2)\n"
 	    "      --timeout MS        first try (default 1000); later tries wait 2x, 4x, 8x\n"
 	    "      --wait S            after the input ends, stop waiting S seconds after the\n"
@@ -80,8 +80,8 @@ usage(FILE *f)
 	    "      --edns-size N       EDNS0 UDP payload size advertised (default 1232; 0: no\n"
 	    "                          EDNS); truncated answers are asked again over TCP\n"
 	    "      --resume FILE       continue the scan FILE describes; on SIGINT/SIGTERM the\n"
-	    "                          scan finishes what is in flight and writes FILE\n"
-	    "                          (default on interruption: ./%s)\n"
+	    "                          scan stops within 2 s, writes the lines decided and\n"
+	    "                          FILE (default on interruption: ./%s)\n"
 	    "      --shard I/N         scan only the I-th of N disjoint slices of the input\n"
 	    "                          (line k goes to slice k mod N + 1)\n"
 	    "      --parent-zone FILE  take delegations and glue from this zone file instead of\n"
@@ -98,7 +98,7 @@ usage(FILE *f)
 	    "Needs CAP_NET_RAW and CAP_NET_ADMIN: run as root or\n"
 	    "  setcap cap_net_raw,cap_net_admin=eip ./gluescan\n"
 	    "Exit status: 0 done, 1 runtime failure, 2 bad option or unreadable file,\n"
-	    "130 interrupted (resume state written).\n",
+	    "130 (SIGINT) or 143 (SIGTERM) stopped, resume state written.\n",
 	    GLUESCAN_HINTS, DEFAULT_PER_SERVER, DEFAULT_PORTS, DEFAULT_RESUME);
 }
 
@@ -292,31 +292,35 @@ bad_config(const char *errbuf)
 
 /* Domains given as arguments are read like an input file from this buffer. */
 static char *args_buf;
+/* The input file, when one is named. */
+static FILE *input_file;
 
-static FILE *
+static struct inputreader *
 open_input(const struct options *o, int argc, char **argv, int first_arg)
 {
-	FILE *f;
+	struct inputreader *in;
 
 	if (first_arg < argc) {
-		char *buf = NULL;
 		size_t len = 0;
+		FILE *f;
 
 		if (o->input != NULL)
 			bad_option("give domains either as arguments or with -i, not both%s", "");
-		if ((f = open_memstream(&buf, &len)) == NULL)
+		if ((f = open_memstream(&args_buf, &len)) == NULL)
 			err(1, "open_memstream");
 		for (int i = first_arg; i < argc; i++)
 			fprintf(f, "%s\n", argv[i]);
 		fclose(f);
-		if ((f = fmemopen(buf, len, "r")) == NULL)
-			err(1, "fmemopen");
-		args_buf = buf;
-		return f;
+		in = inputreader_mem(args_buf, len);
+	} else if (o->input == NULL || strcmp(o->input, "-") == 0) {
+		in = inputreader_fd(STDIN_FILENO);
+	} else {
+		input_file = open_config(o->input, "");
+		in = inputreader_fd(fileno(input_file));
 	}
-	if (o->input == NULL || strcmp(o->input, "-") == 0)
-		return stdin;
-	return open_config(o->input, "");
+	if (in == NULL)
+		err(1, "out of memory");
+	return in;
 }
 
 static void
@@ -361,15 +365,6 @@ on_tick(void *ctx, const struct scan_counts *c, const struct resume_state *at)
 	report_progress(stderr, &v);
 }
 
-static uint64_t
-input_size(FILE *f)
-{
-	struct stat st;
-
-	return fileno(f) >= 0 && fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) ?
-	    (uint64_t)st.st_size : 0;
-}
-
 static void
 write_stats(const char *path, const struct report_view *v)
 {
@@ -382,15 +377,16 @@ write_stats(const char *path, const struct report_view *v)
 		err(1, "writing %s", path);
 }
 
+/* The signal that asked for a stop, 0 before one came. */
 static volatile sig_atomic_t stop_requested;
 
-/* First signal: finish what is in flight. Second: leave at once. */
+/* First signal: stop, flush, write the resume state. Second: leave at once. */
 static void
 on_signal(int sig)
 {
-	(void)sig;
-	if (stop_requested++ > 0)
-		_exit(EXIT_INTERRUPTED);
+	if (stop_requested != 0)
+		_exit(EXIT_SIGNAL_BASE + sig);
+	stop_requested = sig;
 }
 
 static void
@@ -475,7 +471,7 @@ main(int argc, char **argv)
 	};
 	struct scan_options so = { .stop = &stop_requested };
 	struct scan_counts counts;
-	struct resume_state from, at;
+	struct resume_state from = { 0 }, at = { 0 };
 	struct engine *e;
 	struct resolver *r;
 	struct addr first;
@@ -524,7 +520,7 @@ main(int argc, char **argv)
 	so.wait_s = o.wait_s != WAIT_AUTO ? o.wait_s : (unsigned)(engine_tries_ms(&o.eng) / 1000) + 2;
 
 	if (!o.ports_given)
-		portblock_default(DEFAULT_PORTS, &o.eng.port_lo, &o.eng.port_hi);
+		o.eng.port_count = DEFAULT_PORTS;
 	(void)hints_first_server(&hints, &first);
 	if (!route_find(addr_v4(&first), o.eng.ifname, &o.eng.src, errbuf, sizeof(errbuf)))
 		errx(1, "%s", errbuf);
@@ -549,7 +545,7 @@ main(int argc, char **argv)
 
 	prog.engine = e;
 	prog.t0 = t0;
-	prog.input_size = input_size(so.in);
+	prog.input_size = inputreader_size(so.in);
 	prog.tty = !o.quiet && isatty(STDERR_FILENO);
 	if (prog.tty) {
 		so.tick = on_tick;
@@ -573,8 +569,9 @@ main(int argc, char **argv)
 	engine_set_dump(e, NULL);
 	if (ferror(so.out) || fclose(so.out) == EOF)
 		err(1, "writing the output");
-	if (so.in != stdin)
-		fclose(so.in);
+	inputreader_free(so.in);
+	if (input_file != NULL)
+		fclose(input_file);
 	free(args_buf);
 	ndjson_release();
 	exclude_free(excl);
@@ -589,9 +586,14 @@ main(int argc, char **argv)
 	if (resume_path != NULL && !resume_save(resume_path, &at))
 		err(1, "writing the resume state to %s", resume_path);
 	if (end == SCAN_STOPPED) {
-		fprintf(stderr, "gluescan: interrupted after %llu input lines; continue with "
-		    "--resume %s (and the same input)\n", (unsigned long long)at.lines, resume_path);
-		return EXIT_INTERRUPTED;
+		fprintf(stderr, "gluescan: interrupted after %llu input lines, %zu of them left "
+		    "undecided; continue with --resume %s (and the same input)\n",
+		    (unsigned long long)at.lines, at.npending, resume_path);
+		resume_free(&at);
+		resume_free(&from);
+		return EXIT_SIGNAL_BASE + (stop_requested ? stop_requested : SIGINT);
 	}
+	resume_free(&at);
+	resume_free(&from);
 	return 0;
 }

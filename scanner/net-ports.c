@@ -13,25 +13,38 @@
 #include "portblock.h"
 #include "randpool.h"
 
-void
-portblock_default(uint16_t count, uint16_t *lo, uint16_t *hi)
+/* The kernel's ephemeral range: ports it may hand to other programs' sockets. */
+static void
+ephemeral_range(unsigned *elo, unsigned *ehi)
 {
-	unsigned elo = 32768, ehi = 60999;
 	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
 
+	*elo = 32768;
+	*ehi = 60999;
 	if (f != NULL) {
-		if (fscanf(f, "%u %u", &elo, &ehi) != 2)
-			ehi = 60999;
+		if (fscanf(f, "%u %u", elo, ehi) != 2) {
+			*elo = 32768;
+			*ehi = 60999;
+		}
 		fclose(f);
 	}
-	if (ehi + (unsigned)count <= 65535) {
-		*lo = (uint16_t)(ehi + 1);
-	} else if (elo > (unsigned)count + 1024) {
-		*lo = (uint16_t)(elo - count);
-	} else {
-		*lo = (uint16_t)(65535 - count + 1);
-	}
-	*hi = (uint16_t)(*lo + count - 1);
+}
+
+/* Start of the k-th candidate block of `count` ports: above the ephemeral
+ * range first, then downwards from just below it; 0 when there is none. */
+static uint16_t
+candidate_block(uint16_t count, unsigned k)
+{
+	unsigned elo, ehi, above;
+
+	ephemeral_range(&elo, &ehi);
+	above = ehi < 65535 ? (65535 - ehi) / count : 0;
+	if (k < above)
+		return (uint16_t)(ehi + 1 + k * count);
+	k -= above;
+	if (elo >= 1024 + (k + 1) * (unsigned)count)
+		return (uint16_t)(elo - (k + 1) * count);
+	return 0;
 }
 
 static bool
@@ -70,8 +83,9 @@ hold_one(uint32_t src, uint16_t port)
 	return fd;
 }
 
-bool
-portblock_hold(struct portblock *pb, uint32_t src, uint16_t lo, uint16_t hi,
+/* With `whole`, a block with any port taken is given back at once and false returned. */
+static bool
+hold_block(struct portblock *pb, uint32_t src, uint16_t lo, uint16_t hi, bool whole,
     char *err, size_t errlen)
 {
 	size_t count = (size_t)hi - lo + 1;
@@ -94,14 +108,42 @@ portblock_hold(struct portblock *pb, uint32_t src, uint16_t lo, uint16_t hi,
 		uint16_t port = (uint16_t)(lo + i);
 
 		pb->fds[i] = hold_one(src, port);
-		if (pb->fds[i] != -1)
+		if (pb->fds[i] != -1) {
 			pb->usable[pb->nusable++] = port;
+		} else if (whole) {
+			/* fds after i were never opened */
+			for (size_t j = i + 1; j < count; j++)
+				pb->fds[j] = -1;
+			portblock_release(pb);
+			snprintf(err, errlen, "port %u is taken", port);
+			return false;
+		}
 	}
 	if (pb->nusable == 0) {
 		snprintf(err, errlen, "no free source port in %u-%u", lo, hi);
 		return false;
 	}
 	return true;
+}
+
+bool
+portblock_hold(struct portblock *pb, uint32_t src, uint16_t lo, uint16_t hi,
+    char *err, size_t errlen)
+{
+	return hold_block(pb, src, lo, hi, false, err, errlen);
+}
+
+bool
+portblock_hold_free(struct portblock *pb, uint32_t src, uint16_t count, char *err, size_t errlen)
+{
+	uint16_t lo;
+
+	for (unsigned k = 0; (lo = candidate_block(count, k)) != 0; k++)
+		if (hold_block(pb, src, lo, (uint16_t)(lo + count - 1), true, err, errlen))
+			return true;
+	snprintf(err, errlen, "no block of %u free source ports (other scans hold them all?); "
+	    "give one with --source-port", count);
+	return false;
 }
 
 uint16_t

@@ -86,24 +86,71 @@ jb_flush(struct jbuf *b, FILE *f)
 }
 
 
-/* JSON string; bytes that are not printable ASCII come out as \u00XX so that
- * any input line, however broken, yields valid JSON. */
-static void
-put_string(struct jbuf *out, const char *s, size_t len)
+/* Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF), or 0 if there is none. */
+static size_t
+utf8_seq(const unsigned char *s, size_t len)
 {
+	size_t n;
+	unsigned char lo = 0x80, hi = 0xbf;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (s[0] == 0xe0)
+		lo = 0xa0;	/* overlong */
+	else if (s[0] == 0xed)
+		hi = 0x9f;	/* surrogates */
+	else if (s[0] == 0xf0)
+		lo = 0x90;	/* overlong */
+	else if (s[0] == 0xf4)
+		hi = 0x8f;	/* above U+10FFFF */
+	if (len < n || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+/* JSON string of text as the user wrote it: valid UTF-8 is kept, each byte
+ * that is not part of a valid sequence becomes U+FFFD, control characters
+ * are escaped; so any line, however broken, yields valid UTF-8 JSON that
+ * jq shows as written. */
+static void
+put_string(struct jbuf *out, const char *text, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)text;
+
 	jb_c(out, '"');
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
+	for (size_t i = 0; i < len;) {
+		unsigned char c = s[i];
+		size_t n;
 
 		if (c == '"' || c == '\\') {
 			jb_c(out, '\\');
 			jb_c(out, (char)c);
-		} else if (c < 0x20 || c >= 0x7f) {
+			i++;
+		} else if (c < 0x20 || c == 0x7f) {
 			jb_s(out, "\\u00");
 			jb_c(out, hex[c >> 4]);
 			jb_c(out, hex[c & 15]);
+			i++;
+		} else if ((n = utf8_seq(s + i, len - i)) == 0) {
+			jb_s(out, "\xef\xbf\xbd");	/* U+FFFD */
+			i++;
 		} else {
-			jb_c(out, (char)c);
+			jb_need(out, n);
+			memcpy(out->p + out->len, s + i, n);
+			out->len += n;
+			i += n;
 		}
 	}
 	jb_c(out, '"');
@@ -284,13 +331,24 @@ put_problem(struct jbuf *out, const struct evidence *ev, const struct problem *p
 	jb_c(out, '}');
 }
 
+/* The "domain" key, and "input" when the line was written otherwise (an IDN). */
+static void
+put_domain(struct jbuf *out, const struct dname *domain, const char *input)
+{
+	jb_s(out, "{\"domain\":");
+	put_name(out, domain);
+	if (input != NULL) {
+		jb_s(out, ",\"input\":");
+		put_string(out, input, strlen(input));
+	}
+}
+
 void
-ndjson_domain(FILE *f, const struct evidence *ev, const struct verdict *v)
+ndjson_domain(FILE *f, const struct evidence *ev, const struct verdict *v, const char *input)
 {
 	struct jbuf *out = &line;
 
-	jb_s(out, "{\"domain\":");
-	put_name(out, &ev->domain);
+	put_domain(out, &ev->domain, input);
 	jb_s(out, ",\"status\":\"");
 	jb_s(out, status_name(v->status));
 	jb_c(out, '"');
@@ -317,12 +375,11 @@ ndjson_domain(FILE *f, const struct evidence *ev, const struct verdict *v)
 }
 
 void
-ndjson_excluded(FILE *f, const struct dname *domain)
+ndjson_excluded(FILE *f, const struct dname *domain, const char *input)
 {
 	struct jbuf *out = &line;
 
-	jb_s(out, "{\"domain\":");
-	put_name(out, domain);
+	put_domain(out, domain, input);
 	jb_s(out, ",\"status\":\"excluded\",\"resolvable\":false,\"parent\":null,\"ns\":[],\"problems\":[]}\n");
 	jb_flush(out, f);
 }

@@ -1,98 +1,161 @@
 /* scan.c -- feed domains into the window, step the engine, write each verdict when it is reached. */
 #include <err.h>
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <sys/queue.h>
 
 #include "domain.h"
 #include "exclude.h"
 #include "inputline.h"
+#include "inputreader.h"
 #include "ndjson.h"
+#include "pool.h"
 #include "scan.h"
+
+/* A domain read and waiting in the block to start. */
+struct queued {
+	struct dname name;
+	uint64_t line;		/* input line number, from 0 */
+	char *input;		/* the line as written, for an IDN; else NULL */
+};
+
+/* A domain in flight: what its output line and the resume state need
+ * besides the evidence. */
+struct started {
+	LIST_ENTRY(started) link;
+	struct scan *s;
+	uint64_t line;
+	char *input;
+};
 
 struct scan {
 	const struct scan_options *opt;
 	struct scan_counts *counts;
-	struct resume_state *at;	/* bytes and lines read so far */
+	struct resume_state *at;
 	unsigned active;
-	char *line;
-	size_t cap;
 	int read_errno;
 	bool input_over;
-	struct dname *block;		/* the domains of the current shuffle block */
-	size_t nblock, next;
-	unsigned short rng[3];		/* nrand48 state, from --seed */
+	bool stopping;		/* a signal came: nothing more is written or started */
+	struct queued *block;	/* the domains of the current shuffle block */
+	size_t nblock, next, block_cap;
+	LIST_HEAD(, started) flying;
+	struct pool spare_started;
+	unsigned short rng[3];	/* nrand48 state, from --seed */
 };
 
 static void
 on_domain_done(void *ctx, struct domain *d)
 {
-	struct scan *s = ctx;
+	struct started *st = ctx;
+	struct scan *s = st->s;
 	struct verdict v;
 
-	verdict_decide(domain_evidence(d), &v);
-	ndjson_domain(s->opt->out, domain_evidence(d), &v);
-	s->counts->status[v.status]++;
-	s->counts->decided++;
-	verdict_free(&v);
+	/* After a stop, a domain ends only because its questions were cut
+	 * short: its line is left to the resumed scan. */
+	if (!s->stopping) {
+		verdict_decide(domain_evidence(d), &v);
+		ndjson_domain(s->opt->out, domain_evidence(d), &v, st->input);
+		s->counts->status[v.status]++;
+		s->counts->decided++;
+		verdict_free(&v);
+	}
 	domain_free(d);
+	LIST_REMOVE(st, link);
+	free(st->input);
+	pool_put(&s->spare_started, st);
 	s->active--;
 	s->counts->in_flight = s->active;
 }
 
-/* Read lines until the block holds `shuffle` domains or the input ends (or a
- * stop comes while waiting for input). Invalid and excluded lines are
- * answered on the spot. */
+/* The line as the user wrote it, without line end and surrounding blanks. */
+static char *
+written_text(const char *text, size_t len)
+{
+	char *copy;
+
+	while (len > 0 && (text[len - 1] == '\r' || text[len - 1] == ' ' || text[len - 1] == '\t'))
+		len--;
+	while (len > 0 && (*text == ' ' || *text == '\t')) {
+		text++;
+		len--;
+	}
+	if ((copy = strndup(text, len)) == NULL)
+		err(1, "out of memory");
+	return copy;
+}
+
+/* One line of ours: invalid and excluded lines are answered on the spot,
+ * domains join the block. */
+static void
+take_line(struct scan *s, const char *text, size_t len, uint64_t lineno)
+{
+	struct queued *q = &s->block[s->nblock];
+	const char *why;
+	enum line_kind kind = input_line(text, len, &q->name, &why);
+	char *input;
+
+	switch (kind) {
+	case LINE_SKIP:
+		return;
+	case LINE_INVALID:
+		while (len > 0 && text[len - 1] == '\r')
+			len--;
+		ndjson_invalid(s->opt->out, text, len, why);
+		s->counts->invalid++;
+		s->counts->decided++;
+		return;
+	case LINE_DOMAIN:
+	case LINE_IDN:
+		input = kind == LINE_IDN ? written_text(text, len) : NULL;
+		if (exclude_domain(s->opt->exclude, &q->name)) {
+			ndjson_excluded(s->opt->out, &q->name, input);
+			free(input);
+			s->counts->excluded++;
+			s->counts->decided++;
+			return;
+		}
+		q->line = lineno;
+		q->input = input;
+		s->nblock++;
+	}
+}
+
+static bool
+our_line(const struct scan *s, uint64_t lineno)
+{
+	return lineno % s->opt->shards == s->opt->shard - 1;
+}
+
+/* Read lines until the block holds `shuffle` domains, the input has nothing
+ * more to give right now (a pipe: what came so far starts at once), or it
+ * ends. */
 static void
 fill_block(struct scan *s)
 {
-	ssize_t len;
+	const char *text;
+	size_t len;
 
 	s->nblock = s->next = 0;
-	while (s->nblock < s->opt->shuffle &&
-	    (len = getline(&s->line, &s->cap, s->opt->in)) != -1) {
-		struct dname *name = &s->block[s->nblock];
-		const char *why;
+	while (s->nblock < s->opt->shuffle && !*s->opt->stop) {
+		uint64_t lineno = inputreader_lines(s->opt->in);
 
-		s->at->offset += (uint64_t)len;
-		s->at->lines++;
-		s->at->input_hash = resume_hash(s->at->input_hash, s->line, (size_t)len);
-		if ((s->at->lines - 1) % s->opt->shards != s->opt->shard - 1)
-			continue;	/* another shard's line */
-		switch (input_line(s->line, (size_t)len, name, &why)) {
-		case LINE_SKIP:
-			continue;
-		case LINE_INVALID:
-			while (len > 0 && (s->line[len - 1] == '\n' || s->line[len - 1] == '\r'))
-				len--;
-			ndjson_invalid(s->opt->out, s->line, (size_t)len, why);
-			s->counts->invalid++;
-			s->counts->decided++;
-			continue;
-		case LINE_DOMAIN:
-			if (exclude_domain(s->opt->exclude, name)) {
-				ndjson_excluded(s->opt->out, name);
-				s->counts->excluded++;
-				s->counts->decided++;
-				continue;
-			}
-			s->nblock++;
-		}
-	}
-	if (s->nblock == s->opt->shuffle)
-		return;
-	s->input_over = true;
-	if (ferror(s->opt->in)) {
-		if (errno == EINTR && *s->opt->stop) {
-			/* The signal to stop came while waiting for input: the
-			 * line being read is not ours yet, so not counted. */
-			clearerr(s->opt->in);
+		switch (inputreader_next(s->opt->in, &text, &len)) {
+		case INPUT_AGAIN:
 			return;
+		case INPUT_ERROR:
+			s->read_errno = errno;
+			/* FALLTHROUGH */
+		case INPUT_END:
+			s->input_over = true;
+			return;
+		case INPUT_LINE:
+			if (our_line(s, lineno))
+				take_line(s, text, len, lineno);
+			break;
 		}
-		s->read_errno = errno;
 	}
-	s->at->complete = s->read_errno == 0;
 }
 
 /* Fisher-Yates with the scan's seeded generator: the same --seed, the same order. */
@@ -101,65 +164,164 @@ shuffle_block(struct scan *s)
 {
 	for (size_t i = s->nblock; i > 1; i--) {
 		size_t j = (size_t)nrand48(s->rng) % i;
-		struct dname t = s->block[i - 1];
+		struct queued t = s->block[i - 1];
 
 		s->block[i - 1] = s->block[j];
 		s->block[j] = t;
 	}
 }
 
-/*
- * Start the next domain; false when there is none to start: the input is
- * over, or a stop was asked for. A stop takes effect between blocks only, so
- * every line before the resume point has its answer.
- */
-static bool
-admit_one(struct scan *s, struct engine *e, struct resolver *r)
+static void
+start_one(struct scan *s, struct engine *e, struct resolver *r)
 {
-	if (s->next == s->nblock) {
-		if (s->input_over || *s->opt->stop)
-			return false;
-		fill_block(s);
-		shuffle_block(s);
-		if (s->nblock == 0)
-			return false;
-	}
+	struct queued *q = &s->block[s->next++];
+	struct started *st = pool_get(&s->spare_started, sizeof(*st));
+
+	st->s = s;
+	st->line = q->line;
+	st->input = q->input;
+	LIST_INSERT_HEAD(&s->flying, st, link);
 	s->active++;
 	s->counts->in_flight = s->active;
 	if (s->active > s->counts->max_in_flight)
 		s->counts->max_in_flight = s->active;
-	domain_start(e, r, &s->block[s->next++], s->opt->parent_only, on_domain_done, s);
-	return true;
+	domain_start(e, r, &q->name, s->opt->parent_only, on_domain_done, st);
 }
 
-/* Read past what the resumed scan covered, hashing it: the same bytes or nothing. */
-static bool
-skip_resumed(struct scan *s, const struct resume_state *from)
+/* Start domains while the window has room and input is there to take. */
+static void
+admit(struct scan *s, struct engine *e, struct resolver *r)
 {
-	char buf[65536];
-
-	while (s->at->offset < from->offset) {
-		uint64_t left = from->offset - s->at->offset;
-		size_t want = left < sizeof(buf) ? (size_t)left : sizeof(buf);
-		size_t got = fread(buf, 1, want, s->opt->in);
-
-		if (got == 0)
-			return false;
-		s->at->offset += got;
-		s->at->input_hash = resume_hash(s->at->input_hash, buf, got);
+	while (s->active < s->opt->window && !*s->opt->stop) {
+		if (s->next == s->nblock) {
+			if (s->input_over)
+				return;
+			fill_block(s);
+			shuffle_block(s);
+			if (s->nblock == 0)
+				return;
+		}
+		start_one(s, e, r);
 	}
-	s->at->lines = from->lines;
-	return s->at->input_hash == from->input_hash;
 }
 
-/* A file or memory stream answers at once; a pipe or terminal may wait forever. */
 static bool
-cannot_block(FILE *f)
+wants_input(const struct scan *s)
 {
-	struct stat st;
-	int fd = fileno(f);
+	return !s->stopping && !s->input_over && s->next == s->nblock &&
+	    s->active < s->opt->window;
+}
 
-	return fd < 0 || (fstat(fd, &st) == 0 && S_ISREG(st.st_mode));
+static void
+note_position(struct scan *s)
+{
+	s->at->offset = inputreader_offset(s->opt->in);
+	s->at->lines = inputreader_lines(s->opt->in);
+	s->at->input_hash = inputreader_hash(s->opt->in);
+}
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * A signal: the lines read without output (in flight, or waiting in the
+ * block) become the resume state at once, then every question is settled
+ * without sending, so the domains in flight end quickly and unwritten.
+ */
+static void
+begin_stop(struct scan *s, struct engine *e, struct resolver *r)
+{
+	struct started *st;
+
+	note_position(s);
+	s->at->npending = 0;
+	LIST_FOREACH(st, &s->flying, link)
+		resume_add_pending(s->at, st->line);
+	for (size_t i = s->next; i < s->nblock; i++) {
+		resume_add_pending(s->at, s->block[i].line);
+		free(s->block[i].input);
+	}
+	s->next = s->nblock = 0;
+	if (s->at->npending > 0)
+		qsort(s->at->pending, s->at->npending, sizeof(uint64_t), cmp_u64);
+	s->at->complete = s->at->npending == 0 && s->read_errno == 0 &&
+	    (s->input_over || inputreader_at_end(s->opt->in));
+	s->stopping = true;
+	engine_drain(e);
+	resolver_abort(r);
+}
+
+/*
+ * Read again the input a resumed scan covered, proving by its hash that it is
+ * the same; its lines without output join the first block. false: another
+ * input. A stop while a pipe is slow to give the prefix leaves the state as
+ * it was (*stopped).
+ */
+static bool
+replay_resumed(struct scan *s, const struct resume_state *from, bool *stopped)
+{
+	struct inputreader *in = s->opt->in;
+	size_t k = 0;
+	const char *text;
+	size_t len;
+	struct { uint64_t line; char *text; size_t len; } *carry;
+
+	*stopped = false;
+	if ((carry = calloc(from->npending + 1, sizeof(*carry))) == NULL)
+		err(1, "out of memory");
+	while (inputreader_lines(in) < from->lines) {
+		uint64_t lineno = inputreader_lines(in);
+		enum input_status st = inputreader_next(in, &text, &len);
+
+		if (st == INPUT_AGAIN) {
+			if (*s->opt->stop) {
+				*stopped = true;
+				break;
+			}
+			struct pollfd p = { .fd = inputreader_pollfd(in), .events = POLLIN };
+
+			(void)poll(&p, 1, 100);
+			continue;
+		}
+		if (st != INPUT_LINE)
+			break;
+		if (k < from->npending && from->pending[k] == lineno) {
+			carry[k].line = lineno;
+			carry[k].len = len;
+			if ((carry[k].text = malloc(len + 1)) == NULL)
+				err(1, "out of memory");
+			memcpy(carry[k].text, text, len);
+			k++;
+		}
+	}
+	bool same = !*stopped && inputreader_lines(in) == from->lines &&
+	    inputreader_offset(in) == from->offset && inputreader_hash(in) == from->input_hash &&
+	    k == from->npending;
+
+	for (size_t i = 0; i < k; i++) {
+		if (same)
+			take_line(s, carry[i].text, carry[i].len, carry[i].line);
+		free(carry[i].text);
+	}
+	free(carry);
+	return same || *stopped;
+}
+
+static void
+copy_state(struct resume_state *to, const struct resume_state *from)
+{
+	to->offset = from->offset;
+	to->lines = from->lines;
+	to->input_hash = from->input_hash;
+	to->npending = 0;
+	for (size_t i = 0; i < from->npending; i++)
+		resume_add_pending(to, from->pending[i]);
+	to->complete = false;
 }
 
 enum scan_end
@@ -167,28 +329,45 @@ scan_run(struct engine *e, struct resolver *r, const struct scan_options *opt,
     struct scan_counts *counts, struct resume_state *at)
 {
 	struct scan s = { .opt = opt, .counts = counts, .at = at };
-	bool more = true, drained = false, stalled = false;
+	bool drained = false, stalled = false, stopped_early = false;
 	uint64_t next_tick = engine_now_ns();
+	size_t first = opt->resume_from != NULL ? opt->resume_from->npending : 0;
 
 	memset(counts, 0, sizeof(*counts));
-	at->offset = at->lines = 0;
+	at->offset = at->lines = at->npending = 0;
 	at->input_hash = RESUME_HASH_INIT;
 	at->complete = false;
-	if (opt->resume_from != NULL && !skip_resumed(&s, opt->resume_from))
-		return SCAN_NOT_SAME_INPUT;
-	if ((s.block = reallocarray(NULL, opt->shuffle, sizeof(*s.block))) == NULL)
+	LIST_INIT(&s.flying);
+	s.block_cap = opt->shuffle > first ? opt->shuffle : first;
+	if ((s.block = reallocarray(NULL, s.block_cap, sizeof(*s.block))) == NULL)
 		err(1, "out of memory");
 	s.rng[0] = (unsigned short)opt->seed;
 	s.rng[1] = (unsigned short)(opt->seed >> 16);
 	s.rng[2] = (unsigned short)(opt->seed >> 32);
+	if (opt->resume_from != NULL) {
+		if (!replay_resumed(&s, opt->resume_from, &stopped_early)) {
+			free(s.block);
+			return SCAN_NOT_SAME_INPUT;
+		}
+		if (stopped_early) {
+			copy_state(at, opt->resume_from);
+			free(s.block);
+			return SCAN_STOPPED;
+		}
+		shuffle_block(&s);
+	}
 	for (;;) {
-		while (more && s.active < opt->window)
-			more = admit_one(&s, e, r);
+		if (*opt->stop && !s.stopping)
+			begin_stop(&s, e, r);
+		if (!s.stopping)
+			admit(&s, e, r);
 		fflush(opt->out);
-		if (!more && s.active == 0)
+		if (s.active == 0 && (s.stopping || (s.input_over && s.next == s.nblock)))
 			break;
-		engine_step(e, 100);
+		engine_step(e, 100, wants_input(&s) ? inputreader_pollfd(opt->in) : -1);
 		if (opt->tick != NULL && engine_now_ns() >= next_tick) {
+			if (!s.stopping)
+				note_position(&s);
 			opt->tick(opt->tick_ctx, counts, at);
 			next_tick = engine_now_ns() + 1000000000u;
 		}
@@ -203,7 +382,7 @@ scan_run(struct engine *e, struct resolver *r, const struct scan_options *opt,
 			continue;
 		}
 		stalled = false;
-		if (more || drained)
+		if (s.stopping || !s.input_over || s.next < s.nblock || drained)
 			continue;
 		/* No more input: past --wait after the last packet, stop waiting for
 		 * the network; the open questions are settled as timeouts, so every
@@ -214,18 +393,13 @@ scan_run(struct engine *e, struct resolver *r, const struct scan_options *opt,
 			drained = true;
 		}
 	}
-	free(s.line);
 	free(s.block);
+	pool_drain(&s.spare_started);
 	domain_release_spares();
 	fflush(opt->out);
-	if (!at->complete && s.read_errno == 0 && cannot_block(opt->in)) {
-		/* Stopped right at the end of the input: nothing is left to resume. */
-		int c = getc(opt->in);
-
-		if (c == EOF)
-			at->complete = !ferror(opt->in);
-		else
-			ungetc(c, opt->in);
+	if (!s.stopping) {
+		note_position(&s);
+		at->complete = s.read_errno == 0;
 	}
 	if (s.read_errno != 0) {
 		errno = s.read_errno;

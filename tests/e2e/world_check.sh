@@ -64,6 +64,8 @@ q 127.53.3.2 error-deadtld.gdead NS TIMEOUT -
 # ok
 q $G  ok-glue.gtest         NS  NOERROR noaa '^ns1\.ok-glue\.gtest\. 3600 IN A 127\.53\.10\.1' '^ns2\.ok-glue\.gtest\. 3600 IN A 127\.53\.10\.2'
 q $A  ok-glue.gtest         SOA NOERROR aa  '^ok-glue\.gtest\. 3600 IN SOA'
+q $G  xn--caf-dma.gtest     NS  NOERROR noaa '^ns1\.xn--caf-dma\.gtest\. 3600 IN A 127\.53\.10\.1'
+q $A  xn--caf-dma.gtest     SOA NOERROR aa  '^xn--caf-dma\.gtest\. 3600 IN SOA'
 q $B  ok-glue.gtest         SOA NOERROR aa  '^ok-glue\.gtest\. 3600 IN SOA'
 q $G2 provider.gtest2       NS  NOERROR noaa '^ns1\.provider\.gtest2\. 3600 IN A 127\.53\.20\.1'
 q $P1 ns2.provider.gtest2   A   NOERROR aa  '^ns2\.provider\.gtest2\. 3600 IN A 127\.53\.20\.2'

@@ -33,6 +33,18 @@ assert_domain(const char *line, const char *want)
 }
 
 static void
+assert_idn(const char *line, const char *want)
+{
+	struct dname n;
+	const char *why;
+	char buf[DNAME_TEXT_MAX + 2];
+
+	cr_assert_eq(classify(line, strlen(line), &n, &why), LINE_IDN, "'%s': %s", line, why);
+	dname_text(&n, buf);
+	cr_assert_str_eq(buf, want);
+}
+
+static void
 assert_kind(const char *line, size_t len, enum line_kind want)
 {
 	struct dname n;
@@ -69,7 +81,7 @@ Test(inputline, invalid_lines_have_reasons)
 {
 	static const char *bad[] = {
 		"a..b\n", ".example.com\n", "exa mple.com\n", "*.example.com\r\n",
-		"user@example.com\n", "b\xc3\xbc" "cher.de\n", "example.com # trailing words\n",
+		"user@example.com\n", "example.com # trailing words\n",
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
@@ -98,4 +110,34 @@ Test(inputline, long_label_line_is_invalid)
 	assert_kind(line, strlen(line), LINE_INVALID);
 	memcpy(line + 63, ".com\n", 6);	/* 63 octets: the longest label */
 	assert_kind(line, strlen(line), LINE_DOMAIN);
+}
+
+/* Unicode lines become A-labels as dig +idnin gives them (IDNA2008, UTS #46
+ * non-transitional): mapped to lower case, sharp s kept. */
+Test(inputline, unicode_names_become_a_labels)
+{
+	assert_idn("caf\xc3\xa9.fr\n", "xn--caf-dma.fr");
+	assert_idn("B\xc3\xbc" "cher.DE.\r\n", "xn--bcher-kva.de");
+	assert_idn("  fa\xc3\x9f.de  \n", "xn--fa-hia.de");
+	assert_idn("\xe4\xbe\x8b\xe3\x81\x88.\xe3\x83\x86\xe3\x82\xb9\xe3\x83\x88", "xn--r8jz45g.xn--zckzah");
+}
+
+Test(inputline, names_libidn2_refuses_are_invalid_with_its_reason)
+{
+	struct dname n;
+	const char *why;
+
+	/* a snowman is not allowed in IDNA2008 */
+	cr_assert_eq(classify("\xe2\x98\x83.com\n", 8, &n, &why), LINE_INVALID);
+	cr_assert(strstr(why, "disallowed") != NULL, "reason '%s'", why);
+	/* bytes that are not UTF-8 */
+	cr_assert_eq(classify("bad\xff\xfe.de\n", 9, &n, &why), LINE_INVALID);
+	cr_assert(strstr(why, "encoding") != NULL, "reason '%s'", why);
+	/* a label may not start with a hyphen, in Unicode either */
+	cr_assert_eq(classify("-\xc3\xbc.de", 6, &n, &why), LINE_INVALID);
+	/* converted, but still not a host name: the usual reason */
+	assert_kind("a \xc3\xbc.de\n", 8, LINE_INVALID);
+	assert_kind("\xc3\xbc..de\n", 7, LINE_INVALID);
+	/* NUL inside a Unicode line */
+	assert_kind("\xc3\xbc\0x.de\n", 8, LINE_INVALID);
 }

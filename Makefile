@@ -116,12 +116,15 @@ test: deps
 	$(MAKE) fuzz FUZZ_SECONDS=10
 	$(MAKE) e2e
 
-# 1M delegations on NSD, the fast child responder, dnsperf beside gluescan;
-# writes bench.json (or $$BENCH_JSON). BENCH_DOMAINS=N for a smaller world.
+# 1M delegations on NSD, the child responder answering at once and then 20-300 ms
+# late, dnsperf beside gluescan; writes bench.json (or $$BENCH_JSON).
+# BENCH_DOMAINS=N for a smaller world; BENCH_FLAGS for more options of tools/bench
+# (e.g. BENCH_FLAGS='--latency-domains 20000').
 BENCH_DOMAINS ?= 1000000
+BENCH_FLAGS ?=
 bench: deps
 	$(MAKE) gluescan build/bench-responder
-	tools/bench --domains $(BENCH_DOMAINS)
+	tools/bench --domains $(BENCH_DOMAINS) $(BENCH_FLAGS)
 
 # The built-in demo: a local DNS world of real NSD servers, scanned, then stopped.
 demo: deps

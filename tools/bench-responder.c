@@ -1,17 +1,30 @@
 /* bench-responder.c -- the benchmark's child servers: answers for d<i>.bench by a fixed rule,
  * so the verdict of every domain is known in advance.
  *
- * usage: bench-responder ADDR1 ADDR2     (IPv4, port 53; runs until killed)
+ * usage: bench-responder [--latency] ADDR1 ADDR2   (IPv4, port 53; runs until killed)
  *
- * Domain d<i>.bench falls in category i mod 10:
+ * d<i>.bench is delegated to ns1.d<i> (ADDR1) and ns2.d<i> (ADDR2) and falls in
+ * category i mod 10:
  *   0-5, 9  ok          both servers answer, and list ns1/ns2 as the glue has them
  *   6       missing     (the TLD omits ns2's glue; the servers are as for ok)
  *   7       mismatched  ns2.d<i> A is ADDR2 with its last octet + 2, not the glue
- *   8       lame        the server at ADDR2 refuses d<i>
+ *   8       lame        the server at ADDR2 refuses d<i> (with --latency: stays silent)
+ * An answer for the apex (d<i> SOA, d<i> NS) is what NSD with minimal-responses
+ * off gives: the NS set (in the authority section after a SOA) and, in the
+ * additional section, ns1's and ns2's A records as this child has them. For a
+ * mismatched domain that is not the glue, so a scanner that believes no
+ * mismatch from an additional section still asks "ns2.d<i> A" to decide it.
  * Anything else gets REFUSED. Batched with recvmmsg/sendmmsg on two sockets.
+ *
+ * --latency is the internet's pace: every answer leaves 20-300 ms after its
+ * query was read, the delay fixed per (domain, server address) by a hash so
+ * that runs repeat. Held answers wait in a timing wheel of 1 ms buckets (O(1)
+ * per answer, whatever the number held: a scan at 50,000 domains/s keeps
+ * about 60,000 of them) and leave in sendmmsg batches when due.
  */
 #include <arpa/inet.h>
 #include <err.h>
+#include <getopt.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdint.h>
@@ -19,19 +32,44 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bytes.h"
 
 #define BATCH 64
 #define MSG_MAX 512
+#define DELAY_MIN_MS 20
+#define DELAY_MAX_MS 300
+#define WHEEL_MS 512		/* buckets: more than the longest delay */
+#define NONE UINT32_MAX
+
+/* An answer held until its time: a link in its bucket's list, or in the free list. */
+struct held {
+	uint32_t next;
+	uint16_t len;
+	struct sockaddr_in to;
+	uint8_t msg[MSG_MAX];
+};
+
+/* One server's answers by the millisecond they are due, as lists of pool indices. */
+struct wheel {
+	uint32_t head[WHEEL_MS], tail[WHEEL_MS];
+	uint64_t done_ms;	/* every bucket up to this millisecond has been sent */
+};
 
 struct server {
 	int fd;
 	uint32_t addr;		/* network order */
+	struct wheel wheel;
 };
 
 static uint32_t addr2_v4;	/* host order: ADDR2 */
+static int latency;		/* --latency */
+
+/* The held answers of both servers; grows by doubling, never shrinks. */
+static struct held *pool;
+static uint32_t pool_cap, pool_free = NONE, held_count;
 
 static int
 lower(int c)
@@ -101,9 +139,61 @@ soa_rr(uint8_t *p, uint16_t owner_off)
 	return 34;
 }
 
-/* Build the answer in place in msg (len bytes of query); returns its length, 0 to stay silent. */
+/* The address the child serves for ns<which>.d<i>: the glue, except ns2 of a mismatched domain. */
+static uint32_t
+child_addr(int which, int cat)
+{
+	return which == 1 ? addr2_v4 - 1 : addr2_v4 + (cat == 7 ? 2 : 0);
+}
+
+/*
+ * At msg + pos: the zone's NS set (ns1 and ns2 under the name at zone_off),
+ * then their A records, as the child has them. The caller counts the two
+ * NS records in the section it chose and the two A records as additional.
+ * Returns the new end of the message: 68 bytes more.
+ */
 static size_t
-answer(uint8_t *msg, size_t len, uint32_t local)
+apex_records(uint8_t *msg, size_t pos, uint16_t zone_off, int cat)
+{
+	uint16_t target[2];
+
+	for (int k = 0; k < 2; k++) {
+		uint8_t *p = msg + pos;
+
+		p[0] = (uint8_t)(0xc0 | zone_off >> 8);
+		p[1] = (uint8_t)zone_off;
+		put16(p + 2, 2);
+		put16(p + 4, 1);
+		put32(p + 6, 3600);
+		put16(p + 10, 6);
+		p[12] = 3;
+		memcpy(p + 13, k == 0 ? "ns1" : "ns2", 3);
+		p[16] = (uint8_t)(0xc0 | zone_off >> 8);
+		p[17] = (uint8_t)zone_off;
+		target[k] = (uint16_t)(pos + 12);
+		pos += 18;
+	}
+	for (int k = 0; k < 2; k++) {
+		uint8_t *p = msg + pos;
+
+		p[0] = (uint8_t)(0xc0 | target[k] >> 8);
+		p[1] = (uint8_t)target[k];
+		put16(p + 2, 1);
+		put16(p + 4, 1);
+		put32(p + 6, 3600);
+		put16(p + 10, 4);
+		put32(p + 12, child_addr(k + 1, cat));
+		pos += 16;
+	}
+	return pos;
+}
+
+/*
+ * Build the answer in place in msg (len bytes of query); returns its length,
+ * 0 to stay silent. *domain: the i of the d<i>.bench asked about, -1 if none.
+ */
+static size_t
+answer(uint8_t *msg, size_t len, uint32_t local, long *domain)
 {
 	size_t pos = 12, qend;
 	const uint8_t *labels[4];
@@ -112,6 +202,7 @@ answer(uint8_t *msg, size_t len, uint32_t local)
 	int cat, is_second = ntohl(local) == addr2_v4;
 	uint16_t qtype, zone_off;
 
+	*domain = -1;
 	if (len < 17 || (msg[2] & 0x80) || msg[4] != 0 || msg[5] != 1)
 		return 0;
 	while (pos < len && msg[pos] != 0) {
@@ -136,21 +227,32 @@ answer(uint8_t *msg, size_t len, uint32_t local)
 	len = qend;
 	if (nl < 2 || !label_is(labels[nl - 1], "bench") || (idx = domain_index(labels[nl - 2])) < 0)
 		goto refuse;
+	*domain = idx;
 	cat = (int)(idx % 10);
-	if (cat == 8 && is_second)
+	if (cat == 8 && is_second) {
+		if (latency)
+			return 0;
 		goto refuse;
+	}
 	zone_off = (uint16_t)(labels[nl - 2] - msg);
 	if (nl == 2 && qtype == 6) {
-		/* the zone's SOA */
+		/* the zone's SOA; its NS set in authority, their addresses in additional */
 		put16(msg + 6, 1);
-		return len + soa_rr(msg + len, zone_off);
+		put16(msg + 8, 2);
+		put16(msg + 10, 2);
+		len += soa_rr(msg + len, zone_off);
+		return apex_records(msg, len, zone_off, cat);
+	}
+	if (nl == 2 && qtype == 2) {
+		/* the zone's NS set, their addresses in additional */
+		put16(msg + 6, 2);
+		put16(msg + 10, 2);
+		return apex_records(msg, len, zone_off, cat);
 	}
 	if (nl == 3 && qtype == 1 && (label_is(labels[0], "ns1") || label_is(labels[0], "ns2"))) {
-		uint32_t a = label_is(labels[0], "ns1") ? addr2_v4 - 1 : addr2_v4 + (cat == 7 ? 2 : 0);
-
 		put16(msg + 6, 1);
 		len += rr_header(msg + len, 1, 4);
-		put32(msg + len, a);
+		put32(msg + len, child_addr(label_is(labels[0], "ns1") ? 1 : 2, cat));
 		return len + 4;
 	}
 	if (nl == 2 || (nl == 3 && (label_is(labels[0], "ns1") || label_is(labels[0], "ns2")))) {
@@ -170,13 +272,132 @@ refuse:
 	return len < qend ? len : qend;
 }
 
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* The delay of every answer about domain from the server at addr: 20-300 ms (murmur3's finaliser). */
+static unsigned
+delay_ms(long domain, uint32_t addr)
+{
+	uint64_t x = (uint64_t)domain << 32 ^ addr;
+
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return DELAY_MIN_MS + (unsigned)(x % (DELAY_MAX_MS - DELAY_MIN_MS + 1));
+}
+
 static void
-serve(struct server *s)
+wheel_init(struct wheel *w, uint64_t now)
+{
+	for (int i = 0; i < WHEEL_MS; i++)
+		w->head[i] = w->tail[i] = NONE;
+	w->done_ms = now;
+}
+
+/* Hold a copy of the answer msg/len to `to` until the millisecond due; done_ms < due < done_ms + WHEEL_MS. */
+static void
+hold(struct wheel *w, uint64_t due, const uint8_t *msg, size_t len, const struct sockaddr_in *to)
+{
+	uint32_t i, b = (uint32_t)(due % WHEEL_MS);
+	struct held *h;
+
+	if (pool_free == NONE) {
+		uint32_t cap = pool_cap ? 2 * pool_cap : 4096;
+
+		if ((pool = reallocarray(pool, cap, sizeof(*pool))) == NULL)
+			err(1, "held answers");
+		for (i = cap; i > pool_cap; i--) {
+			pool[i - 1].next = pool_free;
+			pool_free = i - 1;
+		}
+		pool_cap = cap;
+	}
+	i = pool_free;
+	h = &pool[i];
+	pool_free = h->next;
+	h->next = NONE;
+	h->len = (uint16_t)len;
+	h->to = *to;
+	memcpy(h->msg, msg, len);
+	if (w->tail[b] == NONE)
+		w->head[b] = i;
+	else
+		pool[w->tail[b]].next = i;
+	w->tail[b] = i;
+	held_count++;
+}
+
+static void
+send_batch(int fd, struct mmsghdr *msgs, unsigned n)
+{
+	if (n > 0 && sendmmsg(fd, msgs, n, 0) < 0)
+		warn("sendmmsg");
+}
+
+/* Send the n held answers of the batch and give their entries back to the pool. */
+static void
+send_held(int fd, struct mmsghdr *msgs, const uint32_t *idx, unsigned n)
+{
+	send_batch(fd, msgs, n);
+	for (unsigned k = 0; k < n; k++) {
+		pool[idx[k]].next = pool_free;
+		pool_free = idx[k];
+	}
+	held_count -= n;
+}
+
+/* Send every answer due by now, oldest bucket first, in batches. */
+static void
+wheel_send_due(struct server *s, uint64_t now)
+{
+	static struct mmsghdr msgs[BATCH];
+	static struct iovec iov[BATCH];
+	static uint32_t idx[BATCH];
+	struct wheel *w = &s->wheel;
+	unsigned n = 0;
+
+	if (now - w->done_ms > WHEEL_MS)	/* stopped for a while: every bucket is due */
+		w->done_ms = now - WHEEL_MS;
+	while (w->done_ms < now) {
+		uint32_t b = (uint32_t)(++w->done_ms % WHEEL_MS), next;
+
+		for (uint32_t i = w->head[b]; i != NONE; i = next) {
+			next = pool[i].next;
+			iov[n].iov_base = pool[i].msg;
+			iov[n].iov_len = pool[i].len;
+			memset(&msgs[n].msg_hdr, 0, sizeof(msgs[n].msg_hdr));
+			msgs[n].msg_hdr.msg_iov = &iov[n];
+			msgs[n].msg_hdr.msg_iovlen = 1;
+			msgs[n].msg_hdr.msg_name = &pool[i].to;
+			msgs[n].msg_hdr.msg_namelen = sizeof(pool[i].to);
+			idx[n++] = i;
+			if (n == BATCH) {
+				send_held(s->fd, msgs, idx, n);
+				n = 0;
+			}
+		}
+		w->head[b] = w->tail[b] = NONE;
+	}
+	send_held(s->fd, msgs, idx, n);
+}
+
+static void
+serve(struct server *s, uint64_t now)
 {
 	static uint8_t bufs[BATCH][MSG_MAX];
 	static struct mmsghdr msgs[BATCH];
 	static struct iovec iov[BATCH];
 	static struct sockaddr_in from[BATCH];
+	long domain;
 	int n, k = 0;
 
 	for (int i = 0; i < BATCH; i++) {
@@ -190,9 +411,15 @@ serve(struct server *s)
 	}
 	if ((n = recvmmsg(s->fd, msgs, BATCH, MSG_DONTWAIT, NULL)) <= 0)
 		return;
-	for (int i = 0; i < n; i++)
-		iov[i].iov_len = answer(bufs[i], msgs[i].msg_len, s->addr);
-	/* Silent ones (length 0) are sent as nothing: drop them from the batch. */
+	for (int i = 0; i < n; i++) {
+		iov[i].iov_len = answer(bufs[i], msgs[i].msg_len, s->addr, &domain);
+		if (latency && iov[i].iov_len > 0) {
+			/* now is truncated to the millisecond: + 1, so that no answer leaves early */
+			hold(&s->wheel, now + delay_ms(domain, s->addr) + 1, bufs[i], iov[i].iov_len, &from[i]);
+			iov[i].iov_len = 0;
+		}
+	}
+	/* Silent and held ones (length 0) are sent as nothing now: drop them from the batch. */
 	for (int i = 0; i < n; i++) {
 		if (iov[i].iov_len == 0)
 			continue;
@@ -204,45 +431,64 @@ serve(struct server *s)
 		msgs[k].msg_hdr.msg_namelen = sizeof(from[k]);
 		k++;
 	}
-	if (k > 0 && sendmmsg(s->fd, msgs, (unsigned)k, 0) < 0)
-		warn("sendmmsg");
+	send_batch(s->fd, msgs, (unsigned)k);
 }
 
 int
 main(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "latency", no_argument, NULL, 'l' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct server srv[2];
 	struct pollfd pfd[2];
-	int big = 4 << 20;
+	uint64_t now;
+	int big = 4 << 20, c;
 
-	if (argc != 3)
-		errx(2, "usage: bench-responder ADDR1 ADDR2");
+	while ((c = getopt_long(argc, argv, "l", longopts, NULL)) != -1) {
+		if (c != 'l')
+			errx(2, "usage: bench-responder [--latency] ADDR1 ADDR2");
+		latency = 1;
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 2)
+		errx(2, "usage: bench-responder [--latency] ADDR1 ADDR2");
+	now = now_ms();
 	for (int i = 0; i < 2; i++) {
 		struct sockaddr_in sin;
 
 		memset(&sin, 0, sizeof(sin));
 		sin.sin_family = AF_INET;
 		sin.sin_port = htons(53);
-		if (inet_pton(AF_INET, argv[1 + i], &sin.sin_addr) != 1)
-			errx(2, "bad address %s", argv[1 + i]);
+		if (inet_pton(AF_INET, argv[i], &sin.sin_addr) != 1)
+			errx(2, "bad address %s", argv[i]);
 		srv[i].addr = sin.sin_addr.s_addr;
 		if ((srv[i].fd = socket(AF_INET, SOCK_DGRAM, 0)) == -1)
 			err(1, "socket");
 		setsockopt(srv[i].fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
 		setsockopt(srv[i].fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
 		if (bind(srv[i].fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
-			err(1, "bind %s:53", argv[1 + i]);
+			err(1, "bind %s:53", argv[i]);
 		pfd[i].fd = srv[i].fd;
 		pfd[i].events = POLLIN;
+		wheel_init(&srv[i].wheel, now);
 	}
 	addr2_v4 = ntohl(srv[1].addr);
 	if (ntohl(srv[0].addr) != addr2_v4 - 1)
 		errx(2, "ADDR2 must be ADDR1 + 1 (the rule derives addresses from it)");
 	for (;;) {
-		if (poll(pfd, 2, -1) == -1)
+		/* While answers are held, wake every millisecond to send the due ones. */
+		if (poll(pfd, 2, held_count > 0 ? 1 : -1) == -1)
 			continue;
+		/* The wheel reaches now before new answers join it 20+ ms ahead. */
+		now = now_ms();
+		if (latency)
+			for (int i = 0; i < 2; i++)
+				wheel_send_due(&srv[i], now);
 		for (int i = 0; i < 2; i++)
 			if (pfd[i].revents & POLLIN)
-				serve(&srv[i]);
+				serve(&srv[i], now);
 	}
 }

@@ -18,7 +18,9 @@ struct inputreader;
 struct scan_options {
 	struct inputreader *in;
 	FILE *out;
-	unsigned window;	/* domains in progress at once */
+	unsigned window;	/* at most this many domains in progress (UINT_MAX: no bound) */
+	uint64_t max_memory;	/* no more domains start past this resident size (0: no bound) */
+	double rate;		/* --rate: the window grows while the budget goes unused */
 	unsigned wait_s;	/* after the input ends: give up this long after the last packet */
 	unsigned shard, shards;
 	unsigned shuffle;	/* domains read and started in a random order at a time (1: input order) */
@@ -39,6 +41,7 @@ struct scan_counts {
 	uint64_t status[STATUS_COUNT];
 	uint64_t decided;	/* domains with a verdict, invalid lines included */
 	uint64_t in_flight, max_in_flight;	/* domains started and not yet decided */
+	int hold;		/* enum window_hold: what keeps more from starting */
 };
 
 enum scan_end {

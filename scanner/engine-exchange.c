@@ -524,6 +524,15 @@ engine_idle(const struct engine *e)
 	    e->ntcp_wait == 0 && tcp_pool_active(e->tcp) == 0;
 }
 
+size_t
+engine_queued(const struct engine *e, bool *capped)
+{
+	uint64_t now = engine_now_ns();
+
+	*capped = e->nqueued > 0 && pacing_next_ns(e->pacing, now) > now;
+	return e->nqueued;
+}
+
 uint64_t
 engine_last_send_ns(const struct engine *e)
 {

@@ -18,6 +18,7 @@
 #include "resolver.h"
 #include "route.h"
 #include "scan.h"
+#include "window.h"
 #include "ndjson.h"
 #include "pcapdump.h"
 #include "report.h"
@@ -40,6 +41,9 @@ enum { EXIT_USAGE = 2, EXIT_SIGNAL_BASE = 128 };
 #define WAIT_AUTO UINT_MAX
 #define SHUFFLE_AUTO UINT_MAX
 #define DEFAULT_PER_SERVER 50
+#define WINDOW_AUTO UINT_MAX
+/* Names waiting in a shuffle block cost about 270 bytes each. */
+#define DEFAULT_SHUFFLE 16384
 
 struct options {
 	const char *input, *output, *parents, *resume, *pcap, *stats, *exclude;
@@ -47,6 +51,7 @@ struct options {
 	unsigned nparent_zones;
 	struct engine_config eng;
 	unsigned window, wait_s, shard, shards, shuffle;
+	uint64_t max_memory;
 	uint64_t seed;
 	bool seed_given;
 	bool quiet, ports_given, parent_only;
@@ -73,9 +78,13 @@ usage(FILE *f)
 	    "      --timeout MS        first try (default 1000); later tries wait 2x, 4x, 8x\n"
 	    "      --wait S            after the input ends, stop waiting S seconds after the\n"
 	    "                          last packet sent (default: all tries of one question)\n"
-	    "      --window N          domains in progress at once (default 1000)\n"
+	    "      --window N|auto     domains in progress at once; auto (default): as many as\n"
+	    "                          keep the --rate budget busy; N: at most N\n"
+	    "      --max-memory SIZE   no more domains start past this much memory (e.g. 512M,\n"
+	    "                          2G; default 1G, at most a quarter of the RAM)\n"
 	    "      --shuffle N         start the domains of each block of N input domains in a\n"
-	    "                          random order (default: the window; 1: input order)\n"
+	    "                          random order (default %d, or --window N if smaller;\n"
+	    "                          1: input order)\n"
 	    "      --seed N            seed of that order (default: random)\n"
 	    "      --edns-size N       EDNS0 UDP payload size advertised (default 1232; 0: no\n"
 	    "                          EDNS); truncated answers are asked again over TCP\n"
@@ -99,7 +108,7 @@ usage(FILE *f)
 	    "  setcap cap_net_raw,cap_net_admin=eip ./gluescan\n"
 	    "Exit status: 0 done, 1 runtime failure, 2 bad option or unreadable file,\n"
 	    "130 (SIGINT) or 143 (SIGTERM) stopped, resume state written.\n",
-	    GLUESCAN_HINTS, DEFAULT_PER_SERVER, DEFAULT_PORTS, DEFAULT_RESUME);
+	    GLUESCAN_HINTS, DEFAULT_PER_SERVER, DEFAULT_PORTS, DEFAULT_SHUFFLE, DEFAULT_RESUME);
 }
 
 static void __attribute__((noreturn))
@@ -141,6 +150,39 @@ parse_ports(const char *arg, struct options *o)
 	if (o->eng.port_hi < o->eng.port_lo)
 		bad_option("--source-port '%s': the range is reversed", arg);
 	o->ports_given = true;
+}
+
+static void
+parse_window(const char *arg, struct options *o)
+{
+	o->window = strcmp(arg, "auto") == 0 ? WINDOW_AUTO :
+	    (unsigned)number(arg, "--window", 1, 100000000);
+}
+
+/* 512M, 2G, 1048576 (bytes), 64K. */
+static void
+parse_memory(const char *arg, struct options *o)
+{
+	char *end;
+	unsigned long long v;
+	unsigned shift = 0;
+
+	errno = 0;
+	v = strtoull(arg, &end, 10);
+	if (*end == 'K' || *end == 'k')
+		shift = 10;
+	else if (*end == 'M' || *end == 'm')
+		shift = 20;
+	else if (*end == 'G' || *end == 'g')
+		shift = 30;
+	else if (*end == 'T' || *end == 't')
+		shift = 40;
+	if (shift > 0)
+		end++;
+	if (errno != 0 || end == arg || arg[0] == '-' || *end != '\0' || v == 0 ||
+	    v > (UINT64_MAX >> shift) || (v << shift) < (16ull << 20))
+		bad_option("--max-memory '%s' must be a size of at least 16M, e.g. 512M or 2G", arg);
+	o->max_memory = (uint64_t)v << shift;
 }
 
 static void
@@ -192,6 +234,7 @@ parse_args(int argc, char **argv, struct options *o)
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "wait", required_argument, NULL, 'W' },
 		{ "window", required_argument, NULL, 'N' },
+		{ "max-memory", required_argument, NULL, 'M' },
 		{ "resume", required_argument, NULL, 'U' },
 		{ "edns-size", required_argument, NULL, 'Z' },
 		{ "pcap", required_argument, NULL, 'C' },
@@ -231,7 +274,8 @@ parse_args(int argc, char **argv, struct options *o)
 		case 'R': o->eng.retries = (unsigned)number(optarg, "--retries", 0, 20); break;
 		case 'T': o->eng.timeout_ms = (unsigned)number(optarg, "--timeout", 1, 60000); break;
 		case 'W': o->wait_s = (unsigned)number(optarg, "--wait", 0, 86400); break;
-		case 'N': o->window = (unsigned)number(optarg, "--window", 1, 1000000); break;
+		case 'N': parse_window(optarg, o); break;
+		case 'M': parse_memory(optarg, o); break;
 		case 'U': o->resume = optarg; break;
 		case 'C': o->pcap = optarg; break;
 		case 'H': parse_shard(optarg, o); break;
@@ -467,7 +511,7 @@ main(int argc, char **argv)
 		.eng = { .rate = 2000, .per_server = DEFAULT_PER_SERVER, .retries = 2,
 		    .timeout_ms = 1000, .edns_size = 1232,
 		    .max_inflight = 65536 },
-		.window = 1000, .wait_s = WAIT_AUTO, .shard = 1, .shards = 1, .shuffle = SHUFFLE_AUTO,
+		.window = WINDOW_AUTO, .wait_s = WAIT_AUTO, .shard = 1, .shards = 1, .shuffle = SHUFFLE_AUTO,
 	};
 	struct scan_options so = { .stop = &stop_requested };
 	struct scan_counts counts;
@@ -510,11 +554,13 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	so.window = o.window;
+	so.max_memory = o.max_memory != 0 ? o.max_memory : window_default_memory();
+	so.rate = o.eng.rate;
 	so.exclude = excl = load_exclude(o.exclude);
 	so.shard = o.shard;
 	so.parent_only = o.parent_only;
-	/* A block of names costs 256 bytes each: a large window shuffles in 64k blocks. */
-	so.shuffle = o.shuffle != SHUFFLE_AUTO ? o.shuffle : (o.window < 65536 ? o.window : 65536);
+	so.shuffle = o.shuffle != SHUFFLE_AUTO ? o.shuffle :
+	    (o.window < DEFAULT_SHUFFLE ? o.window : DEFAULT_SHUFFLE);
 	so.seed = o.seed_given ? o.seed : (uint64_t)arc4random() << 32 | arc4random();
 	so.shards = o.shards;
 	so.wait_s = o.wait_s != WAIT_AUTO ? o.wait_s : (unsigned)(engine_tries_ms(&o.eng) / 1000) + 2;

@@ -1,5 +1,6 @@
 /* out-report.c -- progress line, summary line and the --stats JSON, from the same counters. */
 #include "report.h"
+#include "window.h"
 
 static unsigned long long
 dropped(const struct engine_stats *n)
@@ -37,7 +38,8 @@ report_progress(FILE *tty, const struct report_view *v)
 		fprintf(tty, " (%.1f%%, ETA %.0f s)", 100 * frac,
 		    frac > 0 ? v->elapsed_s * (1 - frac) / frac : 0);
 	}
-	fputc(':', tty);
+	fprintf(tty, ", %llu in flight (held by %s):", (unsigned long long)v->counts->in_flight,
+	    window_hold_name((enum window_hold)v->counts->hold));
 	status_counts(tty, v->counts);
 	fflush(tty);
 }
@@ -78,7 +80,8 @@ report_stats_json(FILE *f, const struct report_view *v)
 	    (unsigned long long)n->drop_malformed, (unsigned long long)n->capture_malformed,
 	    (unsigned long long)n->kernel_drops);
 	fprintf(f, "\"questions_excluded\":%llu,", (unsigned long long)n->excluded);
-	fprintf(f, "\"domains_in_flight_max\":%llu,", (unsigned long long)c->max_in_flight);
+	fprintf(f, "\"domains_in_flight_max\":%llu,\"window_held_by\":\"%s\",",
+	    (unsigned long long)c->max_in_flight, window_hold_name((enum window_hold)c->hold));
 	fprintf(f, "\"retries\":%llu,\"timeouts\":%llu,\"truncated\":%llu,\"tcp\":%llu,"
 	    "\"tcp_failures\":%llu,",
 	    (unsigned long long)n->retries, (unsigned long long)n->timeouts,

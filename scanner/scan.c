@@ -13,6 +13,7 @@
 #include "ndjson.h"
 #include "pool.h"
 #include "scan.h"
+#include "window.h"
 
 /* A domain read and waiting in the block to start. */
 struct queued {
@@ -42,6 +43,7 @@ struct scan {
 	size_t nblock, next, block_cap;
 	LIST_HEAD(, started) flying;
 	struct pool spare_started;
+	struct window window;
 	unsigned short rng[3];	/* nrand48 state, from --seed */
 };
 
@@ -188,28 +190,45 @@ start_one(struct scan *s, struct engine *e, struct resolver *r)
 	domain_start(e, r, &q->name, s->opt->parent_only, on_domain_done, st);
 }
 
+static unsigned
+room(struct scan *s, struct engine *e)
+{
+	struct window_load l;
+	bool capped;
+
+	l.queued = engine_queued(e, &capped);
+	l.capped = capped;
+	l.sent = engine_stats(e)->sent;
+	return window_room(&s->window, s->active, &l, engine_now_ns());
+}
+
 /* Start domains while the window has room and input is there to take. */
 static void
 admit(struct scan *s, struct engine *e, struct resolver *r)
 {
-	while (s->active < s->opt->window && !*s->opt->stop) {
+	unsigned n = room(s, e), started = 0;
+
+	while (started < n && !*s->opt->stop) {
 		if (s->next == s->nblock) {
 			if (s->input_over)
-				return;
+				break;
 			fill_block(s);
 			shuffle_block(s);
 			if (s->nblock == 0)
-				return;
+				break;
 		}
 		start_one(s, e, r);
+		started++;
 	}
+	window_started(&s->window, started);
+	s->counts->hold = s->window.hold;
 }
 
 static bool
 wants_input(const struct scan *s)
 {
 	return !s->stopping && !s->input_over && s->next == s->nblock &&
-	    s->active < s->opt->window;
+	    s->window.hold == HOLD_NONE;
 }
 
 static void
@@ -338,6 +357,7 @@ scan_run(struct engine *e, struct resolver *r, const struct scan_options *opt,
 	at->input_hash = RESUME_HASH_INIT;
 	at->complete = false;
 	LIST_INIT(&s.flying);
+	window_init(&s.window, opt->rate, opt->window, opt->max_memory, engine_now_ns());
 	s.block_cap = opt->shuffle > first ? opt->shuffle : first;
 	if ((s.block = reallocarray(NULL, s.block_cap, sizeof(*s.block))) == NULL)
 		err(1, "out of memory");
@@ -364,7 +384,10 @@ scan_run(struct engine *e, struct resolver *r, const struct scan_options *opt,
 		fflush(opt->out);
 		if (s.active == 0 && (s.stopping || (s.input_over && s.next == s.nblock)))
 			break;
-		engine_step(e, 100, wants_input(&s) ? inputreader_pollfd(opt->in) : -1);
+		/* Waiting for admission tokens: look again soon, or the budget of
+		 * the sleep would be lost past the admission burst. */
+		engine_step(e, s.window.hold == HOLD_RATE ? 1 : 100,
+		    wants_input(&s) ? inputreader_pollfd(opt->in) : -1);
 		if (opt->tick != NULL && engine_now_ns() >= next_tick) {
 			if (!s.stopping)
 				note_position(&s);

@@ -1,0 +1,55 @@
+/* window.h -- how many domains may be in progress: as many as keep the send budget busy. */
+#ifndef GLUESCAN_WINDOW_H
+#define GLUESCAN_WINDOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* What holds the window from growing, for the progress line and --stats. */
+enum window_hold {
+	HOLD_NONE,	/* nothing: it grows as input comes */
+	HOLD_RATE,	/* enough questions wait to use the --rate budget */
+	HOLD_CPU,	/* questions wait, yet fewer leave than --rate allows: this host is the limit */
+	HOLD_CAPS,	/* the questions waiting are for servers at their --per-server cap */
+	HOLD_MEMORY,	/* --max-memory reached */
+	HOLD_WINDOW,	/* the --window bound reached */
+	HOLD_COUNT
+};
+
+const char *window_hold_name(enum window_hold h);
+
+/* What the engine has waiting right now. */
+struct window_load {
+	size_t queued;		/* questions waiting to be sent */
+	int capped;		/* every one of them waits for a server's --per-server cap */
+	uint64_t sent;		/* packets sent since the start */
+};
+
+struct window {
+	double rate;		/* --rate, packets per second */
+	unsigned bound;		/* --window: at most this many domains */
+	uint64_t max_memory;	/* bytes */
+	double tokens;		/* domains that may start; refilled at `rate` */
+	uint64_t last_ns;
+	uint64_t rss, rss_ns;	/* resident size, as last read */
+	uint64_t rate_ns, rate_sent;	/* the send rate is measured over ~1 s */
+	double sent_per_s;
+	enum window_hold hold;
+};
+
+void window_init(struct window *w, double rate, unsigned bound, uint64_t max_memory, uint64_t now_ns);
+/*
+ * How many more domains may start now, with `active` in progress. The engine
+ * needs a backlog of questions of about 20 ms of the rate to keep sending;
+ * below it another domain is admitted (at most `rate` domains a second, since
+ * each costs at least one packet), so round trips and silent servers never
+ * leave the budget idle; above it, or at the memory or --window bound, the
+ * window stops growing and w->hold says why.
+ */
+unsigned window_room(struct window *w, unsigned active, const struct window_load *l, uint64_t now_ns);
+/* Domains started: the admission budget is spent. */
+void window_started(struct window *w, unsigned n);
+/* The default --max-memory: 1 GiB, at most a quarter of the RAM. */
+uint64_t window_default_memory(void);
+
+#endif

@@ -1,0 +1,121 @@
+/* scan-window.c -- admit domains while the send budget would otherwise go unused. */
+#include <stdio.h>
+#include <unistd.h>
+
+#include "window.h"
+
+/* Backlog the engine keeps to send at the rate: 20 ms of it, at least one send batch. */
+#define BACKLOG_S 0.02
+#define BACKLOG_MIN 256
+/* Admissions may come in bursts of 10 ms of the rate. */
+#define BURST_S 0.01
+#define BURST_MIN 64
+/* Resident size is read from /proc at most this often. */
+#define RSS_EVERY_NS 50000000u
+/* Questions behind per-server caps past this many seconds of the rate: stop growing. */
+#define CAPPED_S 1.0
+
+static const char *const hold_names[HOLD_COUNT] = {
+	[HOLD_NONE] = "input", [HOLD_RATE] = "rate", [HOLD_CPU] = "cpu",
+	[HOLD_CAPS] = "per-server caps", [HOLD_MEMORY] = "memory", [HOLD_WINDOW] = "window",
+};
+
+const char *
+window_hold_name(enum window_hold h)
+{
+	return h < HOLD_COUNT ? hold_names[h] : "?";
+}
+
+static double
+burst(const struct window *w)
+{
+	double b = w->rate * BURST_S;
+
+	return b < BURST_MIN ? BURST_MIN : b;
+}
+
+void
+window_init(struct window *w, double rate, unsigned bound, uint64_t max_memory, uint64_t now_ns)
+{
+	*w = (struct window){ .rate = rate, .bound = bound, .max_memory = max_memory,
+	    .last_ns = now_ns, .rate_ns = now_ns };
+	w->tokens = burst(w);
+}
+
+static uint64_t
+resident_bytes(void)
+{
+	unsigned long pages = 0, resident = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (f == NULL)
+		return 0;
+	if (fscanf(f, "%lu %lu", &pages, &resident) != 2)
+		resident = 0;
+	fclose(f);
+	return (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
+static void
+measure(struct window *w, const struct window_load *l, uint64_t now)
+{
+	if (now - w->rss_ns >= RSS_EVERY_NS) {
+		w->rss = resident_bytes();
+		w->rss_ns = now;
+	}
+	if (now - w->rate_ns >= 1000000000u) {
+		w->sent_per_s = (double)(l->sent - w->rate_sent) * 1e9 / (double)(now - w->rate_ns);
+		w->rate_sent = l->sent;
+		w->rate_ns = now;
+	}
+	w->tokens += (double)(now - w->last_ns) * w->rate / 1e9;
+	if (w->tokens > burst(w))
+		w->tokens = burst(w);
+	w->last_ns = now;
+}
+
+unsigned
+window_room(struct window *w, unsigned active, const struct window_load *l, uint64_t now)
+{
+	double backlog = w->rate * BACKLOG_S, room;
+
+	measure(w, l, now);
+	if (backlog < BACKLOG_MIN)
+		backlog = BACKLOG_MIN;
+	if (active >= w->bound) {
+		w->hold = HOLD_WINDOW;
+		return 0;
+	}
+	if (w->max_memory > 0 && w->rss >= w->max_memory) {
+		w->hold = HOLD_MEMORY;
+		return 0;
+	}
+	if (l->capped && (double)l->queued >= w->rate * CAPPED_S) {
+		w->hold = HOLD_CAPS;
+		return 0;
+	}
+	if (!l->capped && (double)l->queued >= backlog) {
+		w->hold = w->sent_per_s > 0 && w->sent_per_s < 0.9 * w->rate ? HOLD_CPU : HOLD_RATE;
+		return 0;
+	}
+	room = w->tokens < (double)(w->bound - active) ? w->tokens : (double)(w->bound - active);
+	/* Out of admission tokens: domains start as fast as the rate allows. */
+	w->hold = room < 1 ? HOLD_RATE : HOLD_NONE;
+	return room < 1 ? 0 : (unsigned)room;
+}
+
+void
+window_started(struct window *w, unsigned n)
+{
+	w->tokens -= n;
+}
+
+uint64_t
+window_default_memory(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+	uint64_t quarter = pages > 0 && size > 0 ? (uint64_t)pages * (uint64_t)size / 4 : 0;
+	uint64_t gib = 1ull << 30;
+
+	return quarter > 0 && quarter < gib ? quarter : gib;
+}

@@ -2,6 +2,7 @@
 #ifndef GLUESCAN_WINDOW_H
 #define GLUESCAN_WINDOW_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -13,6 +14,7 @@ enum window_hold {
 	HOLD_CAPS,	/* the questions waiting are for servers at their --per-server cap */
 	HOLD_MEMORY,	/* --max-memory reached */
 	HOLD_WINDOW,	/* the --window bound reached */
+	HOLD_PLATEAU,	/* more in flight no longer raised the rate: servers or network are the limit */
 	HOLD_COUNT
 };
 
@@ -34,17 +36,27 @@ struct window {
 	uint64_t rss, rss_ns;	/* resident size, as last read */
 	uint64_t rate_ns, rate_sent;	/* the send rate is measured over ~1 s */
 	double sent_per_s;
+	/* The limit found by probing: doubled while that raises the send
+	 * rate, set back when it does not. */
+	unsigned limit, limit_before;
+	double rate_before;
+	uint64_t probe_ns, sent_at_probe;
+	bool limited;		/* the limit held admissions back this period */
+	bool grew;		/* the last period grew the limit */
+	unsigned plateau;	/* periods to wait before probing again */
 	enum window_hold hold;
 };
 
 void window_init(struct window *w, double rate, unsigned bound, uint64_t max_memory, uint64_t now_ns);
 /*
  * How many more domains may start now, with `active` in progress. The engine
- * needs a backlog of questions of about 20 ms of the rate to keep sending;
+ * needs a backlog of questions of a few ms of the rate to keep sending;
  * below it another domain is admitted (at most `rate` domains a second, since
  * each costs at least one packet), so round trips and silent servers never
  * leave the budget idle; above it, or at the memory or --window bound, the
- * window stops growing and w->hold says why.
+ * window stops growing and w->hold says why. A domain limit found by probing
+ * keeps the window from growing where more in flight would only queue at the
+ * servers (at zero latency a server's socket buffer holds thousands).
  */
 unsigned window_room(struct window *w, unsigned active, const struct window_load *l, uint64_t now_ns);
 /* Domains started: the admission budget is spent. */

@@ -4,9 +4,15 @@
 
 #include "window.h"
 
-/* Backlog the engine keeps to send at the rate: 20 ms of it, at least one send batch. */
-#define BACKLOG_S 0.02
+/*
+ * Backlog the engine keeps to send at the rate: 5 ms of it, between one and
+ * four of its send batches. More waiting gains nothing (the loop turns far
+ * faster) and costs: at zero latency a backlog of 20 ms of 400,000 pps kept
+ * 12,000 domains in flight and took a third more CPU per answer than 2,000.
+ */
+#define BACKLOG_S 0.005
 #define BACKLOG_MIN 256
+#define BACKLOG_MAX 1024
 /* Admissions may come in bursts of 10 ms of the rate. */
 #define BURST_S 0.01
 #define BURST_MIN 64
@@ -14,10 +20,19 @@
 #define RSS_EVERY_NS 50000000u
 /* Questions behind per-server caps past this many seconds of the rate: stop growing. */
 #define CAPPED_S 1.0
+/* The probe of the limit: every period, while the limit held admissions
+ * back, double it (a domain's first question leaves at once, so the rate
+ * answers within the period); when that raised the send rate by less than
+ * GAIN, go back and stay for PLATEAU_PERIODS before probing again. */
+#define LIMIT_START 1024
+#define PROBE_NS 250000000u
+#define GAIN 1.05
+#define PLATEAU_PERIODS 8
 
 static const char *const hold_names[HOLD_COUNT] = {
 	[HOLD_NONE] = "input", [HOLD_RATE] = "rate", [HOLD_CPU] = "cpu",
 	[HOLD_CAPS] = "per-server caps", [HOLD_MEMORY] = "memory", [HOLD_WINDOW] = "window",
+	[HOLD_PLATEAU] = "servers",
 };
 
 const char *
@@ -38,7 +53,7 @@ void
 window_init(struct window *w, double rate, unsigned bound, uint64_t max_memory, uint64_t now_ns)
 {
 	*w = (struct window){ .rate = rate, .bound = bound, .max_memory = max_memory,
-	    .last_ns = now_ns, .rate_ns = now_ns };
+	    .last_ns = now_ns, .rate_ns = now_ns, .limit = LIMIT_START, .probe_ns = now_ns };
 	w->tokens = burst(w);
 }
 
@@ -74,14 +89,47 @@ measure(struct window *w, const struct window_load *l, uint64_t now)
 	w->last_ns = now;
 }
 
+/* Once a period: grow the limit where it held the window back, unless the
+ * last growth bought no rate. */
+static void
+probe(struct window *w, const struct window_load *l, uint64_t now)
+{
+	double rate;
+
+	if (now - w->probe_ns < PROBE_NS)
+		return;
+	rate = (double)(l->sent - w->sent_at_probe) * 1e9 / (double)(now - w->probe_ns);
+	w->probe_ns = now;
+	w->sent_at_probe = l->sent;
+	if (w->grew && rate < w->rate_before * GAIN) {
+		w->limit = w->limit_before;
+		w->grew = false;
+		w->plateau = PLATEAU_PERIODS;
+	} else if (w->plateau > 0) {
+		w->plateau--;
+		w->grew = false;
+	} else if (w->limited && w->limit < w->bound) {
+		w->limit_before = w->limit;
+		w->rate_before = rate;
+		w->limit = w->limit < w->bound / 2 ? w->limit * 2 : w->bound;
+		w->grew = true;
+	} else {
+		w->grew = false;
+	}
+	w->limited = false;
+}
+
 unsigned
 window_room(struct window *w, unsigned active, const struct window_load *l, uint64_t now)
 {
 	double backlog = w->rate * BACKLOG_S, room;
 
 	measure(w, l, now);
+	probe(w, l, now);
 	if (backlog < BACKLOG_MIN)
 		backlog = BACKLOG_MIN;
+	if (backlog > BACKLOG_MAX)
+		backlog = BACKLOG_MAX;
 	if (active >= w->bound) {
 		w->hold = HOLD_WINDOW;
 		return 0;
@@ -98,7 +146,12 @@ window_room(struct window *w, unsigned active, const struct window_load *l, uint
 		w->hold = w->sent_per_s > 0 && w->sent_per_s < 0.9 * w->rate ? HOLD_CPU : HOLD_RATE;
 		return 0;
 	}
-	room = w->tokens < (double)(w->bound - active) ? w->tokens : (double)(w->bound - active);
+	if (active >= w->limit) {
+		w->limited = true;
+		w->hold = HOLD_PLATEAU;
+		return 0;
+	}
+	room = w->tokens < (double)(w->limit - active) ? w->tokens : (double)(w->limit - active);
 	/* Out of admission tokens: domains start as fast as the rate allows. */
 	w->hold = room < 1 ? HOLD_RATE : HOLD_NONE;
 	return room < 1 ? 0 : (unsigned)room;

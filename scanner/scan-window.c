@@ -55,6 +55,8 @@ window_init(struct window *w, double rate, unsigned bound, uint64_t max_memory, 
 	*w = (struct window){ .rate = rate, .bound = bound, .max_memory = max_memory,
 	    .last_ns = now_ns, .rate_ns = now_ns, .limit = LIMIT_START, .probe_ns = now_ns };
 	w->tokens = burst(w);
+	if (w->limit > bound)
+		w->limit = bound;
 }
 
 static uint64_t

@@ -1,4 +1,4 @@
-/* net-capture.c -- libpcap receiver (TPACKET_V3 blocks) with a BPF filter on our port block. */
+/* net-capture.c -- libpcap receiver (TPACKET_V3 blocks) with a BPF filter on our port block, IPv4 and IPv6. */
 #include <arpa/inet.h>
 #include <linux/if_packet.h>
 #include <pcap/pcap.h>
@@ -66,12 +66,32 @@ ignore_outgoing(pcap_t *p)
 #endif
 }
 
+bool
+capture_filter(char *buf, size_t len, uint32_t dst, const uint8_t *dst6, uint16_t port_lo,
+    uint16_t port_hi)
+{
+	struct in_addr in = { htonl(dst) };
+	char a[INET_ADDRSTRLEN], a6[INET6_ADDRSTRLEN];
+	int n;
+
+	if (inet_ntop(AF_INET, &in, a, sizeof(a)) == NULL ||
+	    (dst6 != NULL && inet_ntop(AF_INET6, dst6, a6, sizeof(a6)) == NULL))
+		return false;
+	if (dst6 == NULL)
+		n = snprintf(buf, len, "udp and src port 53 and dst host %s and dst portrange %u-%u",
+		    a, port_lo, port_hi);
+	else
+		n = snprintf(buf, len, "udp and src port 53 and (dst host %s or dst host %s) "
+		    "and dst portrange %u-%u", a, a6, port_lo, port_hi);
+	return n > 0 && (size_t)n < len;
+}
+
 static bool
-setup(struct capture *c, uint32_t dst, uint16_t port_lo, uint16_t port_hi, char *err, size_t errlen)
+setup(struct capture *c, uint32_t dst, const uint8_t *dst6, uint16_t port_lo, uint16_t port_hi,
+    char *err, size_t errlen)
 {
 	struct bpf_program prog;
-	struct in_addr in = { htonl(dst) };
-	char filter[160];
+	char filter[CAPTURE_FILTER_MAX];
 
 	pcap_set_snaplen(c->p, CAPTURE_SNAPLEN);
 	pcap_set_immediate_mode(c->p, 0);
@@ -83,9 +103,10 @@ setup(struct capture *c, uint32_t dst, uint16_t port_lo, uint16_t port_hi, char 
 	 * queries too; where the link cannot tell, the filter still excludes them. */
 	(void)pcap_setdirection(c->p, PCAP_D_IN);
 	ignore_outgoing(c->p);
-	snprintf(filter, sizeof(filter),
-	    "udp and src port 53 and dst host %s and dst portrange %u-%u",
-	    inet_ntoa(in), port_lo, port_hi);
+	if (!capture_filter(filter, sizeof(filter), dst, dst6, port_lo, port_hi)) {
+		snprintf(err, errlen, "pcap filter: cannot write it");
+		return false;
+	}
 	if (pcap_compile(c->p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) == -1)
 		return setup_fail(c, "filter", err, errlen);
 	if (pcap_setfilter(c->p, &prog) == -1) {
@@ -103,6 +124,13 @@ struct capture *
 capture_open(const char *ifname, uint32_t dst, uint16_t port_lo, uint16_t port_hi,
     char *err, size_t errlen)
 {
+	return capture_open_dual(ifname, dst, NULL, port_lo, port_hi, err, errlen);
+}
+
+struct capture *
+capture_open_dual(const char *ifname, uint32_t dst, const uint8_t *dst6, uint16_t port_lo,
+    uint16_t port_hi, char *err, size_t errlen)
+{
 	char ebuf[PCAP_ERRBUF_SIZE];
 	struct capture *c = calloc(1, sizeof(*c));
 
@@ -116,7 +144,7 @@ capture_open(const char *ifname, uint32_t dst, uint16_t port_lo, uint16_t port_h
 		free(c);
 		return NULL;
 	}
-	if (!setup(c, dst, port_lo, port_hi, err, errlen)) {
+	if (!setup(c, dst, dst6, port_lo, port_hi, err, errlen)) {
 		pcap_close(c->p);
 		free(c);
 		return NULL;
@@ -130,7 +158,13 @@ capture_fd(struct capture *c)
 	return pcap_get_selectable_fd(c->p);
 }
 
-/* Offset of the IPv4 header for the link types we meet, or -1. */
+static bool
+is_ip_ethertype(const uint8_t *t)
+{
+	return (t[0] == 0x08 && t[1] == 0x00) || (t[0] == 0x86 && t[1] == 0xdd);
+}
+
+/* Offset of the IP header for the link types we meet, or -1. */
 static long
 network_offset(int linktype, const uint8_t *b, size_t len)
 {
@@ -140,14 +174,14 @@ network_offset(int linktype, const uint8_t *b, size_t len)
 
 		while (off + 2 <= len && (b[off] == 0x81 || b[off] == 0x88) && b[off + 1] == 0x00)
 			off += 4;	/* 802.1Q / QinQ tags */
-		if (off + 2 > len || b[off] != 0x08 || b[off + 1] != 0x00)
+		if (off + 2 > len || !is_ip_ethertype(b + off))
 			return -1;
 		return (long)off + 2;
 	}
 	case DLT_LINUX_SLL:
-		return len >= 16 && b[14] == 0x08 && b[15] == 0x00 ? 16 : -1;
+		return len >= 16 && is_ip_ethertype(b + 14) ? 16 : -1;
 	case DLT_LINUX_SLL2:
-		return len >= 20 && b[0] == 0x08 && b[1] == 0x00 ? 20 : -1;
+		return len >= 20 && is_ip_ethertype(b) ? 20 : -1;
 	case DLT_RAW:
 		return 0;
 	case DLT_NULL:
@@ -158,44 +192,90 @@ network_offset(int linktype, const uint8_t *b, size_t len)
 	}
 }
 
+/* The UDP header at ip + hlen of an IP packet of `total` bytes, of which
+ * `len` were captured (wire: whether the capture kept all of it). */
+static bool
+parse_udp(const uint8_t *ip, size_t hlen, size_t total, size_t len, struct udp_packet *pkt)
+{
+	size_t ulen = get16(ip + hlen + 4), have;
+
+	if (ulen < 8 || ulen > total - hlen)
+		return false;
+	pkt->sport = get16(ip + hlen);
+	pkt->dport = get16(ip + hlen + 2);
+	have = (total > len ? len : total) - hlen - 8;	/* less when the snaplen cut it */
+	pkt->ip = ip;
+	pkt->ip_len = total > len ? len : total;
+	pkt->payload = ip + hlen + 8;
+	pkt->len = ulen - 8 < have ? ulen - 8 : have;
+	pkt->cut = pkt->len < ulen - 8;
+	return true;
+}
+
+static bool
+parse_ipv4(const uint8_t *ip, size_t len, bool whole, struct udp_packet *pkt)
+{
+	size_t ihl = (size_t)(ip[0] & 0x0f) * 4, total = get16(ip + 2);
+
+	if (ihl < 20 || total < ihl + 8 || ihl + 8 > len || ip[9] != 17 || (total > len && whole))
+		return false;
+	if ((get16(ip + 6) & 0x3fff) != 0)
+		return false;	/* a fragment: answers are sized to avoid them */
+	pkt->family = AF_INET;
+	pkt->src = get32(ip + 12);
+	pkt->dst = get32(ip + 16);
+	return parse_udp(ip, ihl, total, len, pkt);
+}
+
+/*
+ * UDP right after the fixed header only: libpcap's `udp` does not follow
+ * IPv6 extension headers either, so the filter never passes one, and a
+ * fragment (answers are sized to avoid them) is malformed as in IPv4.
+ * A jumbogram (payload length 0) cannot be an answer to us.
+ */
+static bool
+parse_ipv6(const uint8_t *ip, size_t len, bool whole, struct udp_packet *pkt)
+{
+	size_t total = 40 + (size_t)get16(ip + 4);
+
+	if (len < 48 || total < 48 || ip[6] != 17 || (total > len && whole))
+		return false;
+	pkt->family = AF_INET6;
+	pkt->src = pkt->dst = 0;
+	memcpy(pkt->src6, ip + 8, 16);
+	memcpy(pkt->dst6, ip + 24, 16);
+	return parse_udp(ip, 40, total, len, pkt);
+}
+
+bool
+capture_parse(int linktype, const uint8_t *bytes, size_t caplen, size_t wirelen,
+    struct udp_packet *pkt)
+{
+	long off = network_offset(linktype, bytes, caplen);
+	const uint8_t *ip;
+	size_t len;
+
+	if (off < 0 || (size_t)off + 20 > caplen)
+		return false;
+	ip = bytes + off;
+	len = caplen - (size_t)off;
+	if ((ip[0] >> 4) == 4)
+		return parse_ipv4(ip, len, caplen == wirelen, pkt);
+	if ((ip[0] >> 4) == 6)
+		return parse_ipv6(ip, len, caplen == wirelen, pkt);
+	return false;
+}
+
 static void
 on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
 	struct capture *c = (struct capture *)user;
-	size_t len = h->caplen;
-	long off = network_offset(c->linktype, bytes, len);
-	const uint8_t *ip;
-	size_t ihl, total, ulen, have;
 	struct udp_packet pkt;
 
-	if (off < 0 || (size_t)off + 20 > len)
-		goto bad;
-	ip = bytes + off;
-	len -= (size_t)off;
-	ihl = (size_t)(ip[0] & 0x0f) * 4;
-	total = get16(ip + 2);
-	if ((ip[0] >> 4) != 4 || ihl < 20 || total < ihl + 8 || ihl + 8 > len || ip[9] != 17 ||
-	    (total > len && h->caplen == h->len))
-		goto bad;
-	if ((get16(ip + 6) & 0x3fff) != 0)
-		goto bad;	/* a fragment: answers are sized to avoid them */
-	ulen = get16(ip + ihl + 4);
-	if (ulen < 8 || ulen > total - ihl)
-		goto bad;
-	pkt.src = get32(ip + 12);
-	pkt.dst = get32(ip + 16);
-	pkt.sport = get16(ip + ihl);
-	pkt.dport = get16(ip + ihl + 2);
-	have = (total > len ? len : total) - ihl - 8;	/* less when the snaplen cut it */
-	pkt.ip = ip;
-	pkt.ip_len = total > len ? len : total;
-	pkt.payload = ip + ihl + 8;
-	pkt.len = ulen - 8 < have ? ulen - 8 : have;
-	pkt.cut = pkt.len < ulen - 8;
-	c->fn(c->ctx, &pkt);
-	return;
-bad:
-	c->malformed++;
+	if (capture_parse(c->linktype, bytes, h->caplen, h->len, &pkt))
+		c->fn(c->ctx, &pkt);
+	else
+		c->malformed++;
 }
 
 int

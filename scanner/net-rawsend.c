@@ -1,4 +1,4 @@
-/* net-rawsend.c -- raw IPv4/UDP out through libnet's socket: headers built once, patched, sent in batches. */
+/* net-rawsend.c -- raw IPv4/UDP and IPv6/UDP out through libnet's socket: headers built once, patched, sent in batches. */
 #include <errno.h>
 #include <libnet.h>
 #include <stdlib.h>
@@ -13,17 +13,24 @@
  * instead of 64, the cheapest part of a send left to save. */
 #define RAWSEND_BATCH 64
 #define HDR_LEN (LIBNET_IPV4_H + LIBNET_UDP_H)
+#define HDR6_LEN (LIBNET_IPV6_H + LIBNET_UDP_H)
 
+union inet_sockaddr {
+	struct sockaddr_in v4;
+	struct sockaddr_in6 v6;
+};
+
+/* One family per handle: rawsend_open gives an IPv4 one, rawsend_open6 an IPv6 one. */
 struct rawsend {
 	libnet_t *l;
-	int fd;				/* libnet's raw socket (IP_HDRINCL) */
-	uint8_t hdr[HDR_LEN];		/* IPv4 + UDP headers as libnet built them */
+	int fd;				/* libnet's raw socket (IP_HDRINCL; IPv6: IPPROTO_RAW) */
+	uint8_t hdr[HDR6_LEN];		/* IP + UDP headers as libnet built them */
 	unsigned n;			/* packets waiting in the batch */
 	uint16_t ip_id;
 	uint64_t errors;
-	uint8_t pkt[RAWSEND_BATCH][HDR_LEN + RAWSEND_PAYLOAD_MAX];
+	uint8_t pkt[RAWSEND_BATCH][HDR6_LEN + RAWSEND_PAYLOAD_MAX];
 	struct iovec iov[RAWSEND_BATCH];
-	struct sockaddr_in to[RAWSEND_BATCH];
+	union inet_sockaddr to[RAWSEND_BATCH];
 	struct mmsghdr msg[RAWSEND_BATCH];
 };
 
@@ -53,11 +60,35 @@ build_template(struct rawsend *s, uint32_t src)
 	return size == HDR_LEN;
 }
 
-struct rawsend *
-rawsend_open(const char *ifname, uint32_t src, char *err, size_t errlen, bool *need_privilege)
+/* The same for IPv6: version, payload length, next header, hop limit, source. */
+static bool
+build_template6(struct rawsend *s, const uint8_t src[16])
+{
+	struct libnet_in6_addr a, any;
+	uint8_t *pkt;
+	uint32_t size;
+
+	memcpy(&a, src, 16);
+	memset(&any, 0, sizeof(any));
+	if (libnet_build_udp(0, 53, LIBNET_UDP_H, 0, NULL, 0, s->l, 0) == -1 ||
+	    libnet_build_ipv6(0, 0, LIBNET_UDP_H, IPPROTO_UDP, 64, a, any, NULL, 0, s->l, 0) == -1 ||
+	    libnet_pblock_coalesce(s->l, &pkt, &size) == -1)
+		return false;
+	if (size == HDR6_LEN)
+		memcpy(s->hdr, pkt, HDR6_LEN);
+	free(pkt);
+	libnet_clear_packet(s->l);
+	return size == HDR6_LEN;
+}
+
+/* libnet's raw socket for the family, its headers built, the batch addressed. */
+static struct rawsend *
+open_family(int family, const char *ifname, const uint8_t *src, char *err, size_t errlen,
+    bool *need_privilege)
 {
 	char ebuf[LIBNET_ERRBUF_SIZE];
 	struct rawsend *s = calloc(1, sizeof(*s));
+	bool built;
 
 	*need_privilege = false;
 	if (s == NULL) {
@@ -65,7 +96,7 @@ rawsend_open(const char *ifname, uint32_t src, char *err, size_t errlen, bool *n
 		return NULL;
 	}
 	errno = 0;
-	s->l = libnet_init(LIBNET_RAW4, ifname, ebuf);
+	s->l = libnet_init(family == AF_INET ? LIBNET_RAW4 : LIBNET_RAW6, ifname, ebuf);
 	if (s->l == NULL) {
 		*need_privilege = errno == EPERM || errno == EACCES ||
 		    strstr(ebuf, "not permitted") != NULL;
@@ -74,7 +105,8 @@ rawsend_open(const char *ifname, uint32_t src, char *err, size_t errlen, bool *n
 		free(s);
 		return NULL;
 	}
-	if (!build_template(s, src)) {
+	built = family == AF_INET ? build_template(s, get32(src)) : build_template6(s, src);
+	if (!built) {
 		snprintf(err, errlen, "libnet: cannot build the packet headers: %s",
 		    libnet_geterror(s->l));
 		rawsend_close(s);
@@ -84,13 +116,33 @@ rawsend_open(const char *ifname, uint32_t src, char *err, size_t errlen, bool *n
 	s->ip_id = (uint16_t)randpool_u64();
 	for (unsigned i = 0; i < RAWSEND_BATCH; i++) {
 		s->iov[i].iov_base = s->pkt[i];
-		s->to[i].sin_family = AF_INET;
+		if (family == AF_INET)
+			s->to[i].v4.sin_family = AF_INET;
+		else
+			s->to[i].v6.sin6_family = AF_INET6;
 		s->msg[i].msg_hdr.msg_name = &s->to[i];
-		s->msg[i].msg_hdr.msg_namelen = sizeof(s->to[i]);
+		s->msg[i].msg_hdr.msg_namelen = family == AF_INET ?
+		    sizeof(s->to[i].v4) : sizeof(s->to[i].v6);
 		s->msg[i].msg_hdr.msg_iov = &s->iov[i];
 		s->msg[i].msg_hdr.msg_iovlen = 1;
 	}
 	return s;
+}
+
+struct rawsend *
+rawsend_open(const char *ifname, uint32_t src, char *err, size_t errlen, bool *need_privilege)
+{
+	uint8_t a[4];
+
+	put32(a, src);
+	return open_family(AF_INET, ifname, a, err, errlen, need_privilege);
+}
+
+struct rawsend *
+rawsend_open6(const char *ifname, const uint8_t src[16], char *err, size_t errlen,
+    bool *need_privilege)
+{
+	return open_family(AF_INET6, ifname, src, err, errlen, need_privilege);
 }
 
 void
@@ -120,8 +172,41 @@ rawsend_udp(struct rawsend *s, uint32_t dst, uint16_t sport, uint16_t dport,
 		s->errors++;
 		return;
 	}
-	s->to[s->n].sin_addr.s_addr = htonl(dst);
+	s->to[s->n].v4.sin_addr.s_addr = htonl(dst);
 	s->iov[s->n].iov_len = HDR_LEN + len;
+	s->n++;
+}
+
+void
+rawsend_udp6(struct rawsend *s, const uint8_t dst[16], uint16_t sport, uint16_t dport,
+    const uint8_t *payload, size_t len)
+{
+	uint8_t *p;
+
+	if (len > RAWSEND_PAYLOAD_MAX) {
+		s->errors++;
+		return;
+	}
+	if (s->n == RAWSEND_BATCH)
+		rawsend_flush(s);
+	p = s->pkt[s->n];
+	memcpy(p, s->hdr, HDR6_LEN);
+	memcpy(p + HDR6_LEN, payload, len);
+	put16(p + 4, (uint16_t)(LIBNET_UDP_H + len));	/* payload length */
+	memcpy(p + 24, dst, 16);
+	put16(p + LIBNET_IPV6_H, sport);
+	put16(p + LIBNET_IPV6_H + 2, dport);
+	put16(p + LIBNET_IPV6_H + 4, (uint16_t)(LIBNET_UDP_H + len));
+	/* Nothing fills in an IPv6 header for us; the UDP checksum is
+	 * mandatory, and one that sums to zero is sent as 0xffff (RFC 8200). */
+	if (libnet_inet_checksum(s->l, p, IPPROTO_UDP, 0, p, p + HDR6_LEN + len) == -1) {
+		s->errors++;
+		return;
+	}
+	if (get16(p + LIBNET_IPV6_H + 6) == 0)
+		put16(p + LIBNET_IPV6_H + 6, 0xffff);
+	memcpy(&s->to[s->n].v6.sin6_addr, dst, 16);
+	s->iov[s->n].iov_len = HDR6_LEN + len;
 	s->n++;
 }
 

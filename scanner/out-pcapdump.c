@@ -1,4 +1,4 @@
-/* out-pcapdump.c -- the --pcap file, written through libpcap's dumper. */
+/* out-pcapdump.c -- the --pcap file (LINKTYPE_RAW: IPv4 and IPv6 alike), written through libpcap's dumper. */
 #include <err.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -43,16 +43,23 @@ pcapdump_ip(struct pcapdump *d, const uint8_t *ip, size_t len)
 	pcap_dump((u_char *)d->dumper, &h, ip);
 }
 
+/* The ones' complement sum of len bytes (an odd last byte padded with 0), added to sum. */
+static uint32_t
+sum16(uint32_t sum, const uint8_t *p, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len % 2 == 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return sum;
+}
+
 static uint16_t
 ip_checksum(const uint8_t *p, size_t len)
 {
-	uint32_t sum = 0;
-
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
+	return (uint16_t)~sum16(0, p, len);
 }
 
 void
@@ -76,6 +83,34 @@ pcapdump_udp(struct pcapdump *d, uint32_t src, uint32_t dst, uint16_t sport,
 	put16(pkt + 24, (uint16_t)(8 + len));	/* UDP checksum 0: none, valid over IPv4 */
 	memcpy(pkt + 28, payload, len);
 	pcapdump_ip(d, pkt, 28 + len);
+}
+
+void
+pcapdump_udp6(struct pcapdump *d, const uint8_t src[16], const uint8_t dst[16], uint16_t sport,
+    uint16_t dport, const uint8_t *payload, size_t len)
+{
+	uint8_t pkt[48 + 1500], pseudo[4] = { 0, 0, 0, 17 };
+	uint16_t sum;
+
+	if (len > sizeof(pkt) - 48)
+		return;
+	memset(pkt, 0, 48);
+	pkt[0] = 0x60;
+	put16(pkt + 4, (uint16_t)(8 + len));
+	pkt[6] = 17;
+	pkt[7] = 64;
+	memcpy(pkt + 8, src, 16);
+	memcpy(pkt + 24, dst, 16);
+	put16(pkt + 40, sport);
+	put16(pkt + 42, dport);
+	put16(pkt + 44, (uint16_t)(8 + len));
+	memcpy(pkt + 48, payload, len);
+	/* Over IPv6 the UDP checksum is mandatory (RFC 8200 8.1): the pseudo
+	 * header is both addresses, the UDP length and the next header. */
+	sum = (uint16_t)~sum16(sum16(sum16(0, pkt + 8, 32), pseudo, 4) + (uint32_t)(8 + len),
+	    pkt + 40, 8 + len);
+	put16(pkt + 46, sum == 0 ? 0xffff : sum);
+	pcapdump_ip(d, pkt, 48 + len);
 }
 
 bool

@@ -1,4 +1,4 @@
-/* net-route.c -- ask the kernel which source address reaches a server, then which interface has it. */
+/* net-route.c -- ask the kernel which source address reaches a server, then which interface has it (IPv4, IPv6). */
 #include <arpa/inet.h>
 #include <ifaddrs.h>
 #include <netinet/in.h>
@@ -66,5 +66,85 @@ route_find(uint32_t dst, char ifname[IF_NAMESIZE], uint32_t *src, char *err, siz
 	if (!found)
 		snprintf(err, errlen, *src == 0 ? "interface %s has no IPv4 address" :
 		    "no interface has the source address; give -e", ifname);
+	return found;
+}
+
+bool
+route_usable6(const uint8_t a[16])
+{
+	return (a[0] & 0xe0) == 0x20 || (a[0] & 0xfe) == 0xfc;
+}
+
+static bool
+source_for6(const uint8_t dst[16], uint8_t src[16])
+{
+	struct sockaddr_in6 sin;
+	socklen_t len = sizeof(sin);
+	int fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	bool ok;
+
+	if (fd == -1)
+		return false;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin6_family = AF_INET6;
+	sin.sin6_port = htons(53);
+	memcpy(&sin.sin6_addr, dst, 16);
+	ok = connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&sin, &len) == 0;
+	close(fd);
+	if (ok)
+		memcpy(src, &sin.sin6_addr, 16);
+	return ok;
+}
+
+static bool
+unspecified6(const uint8_t a[16])
+{
+	static const uint8_t zero[16];
+
+	return memcmp(a, zero, 16) == 0;
+}
+
+bool
+route_find6(const uint8_t dst[16], char ifname[IF_NAMESIZE], uint8_t src[16], char *err,
+    size_t errlen)
+{
+	struct ifaddrs *ifa, *i;
+	bool want_src = unspecified6(src), found = false;
+	char text[INET6_ADDRSTRLEN];
+
+	if (want_src && ifname[0] == '\0' && !source_for6(dst, src)) {
+		snprintf(err, errlen, "no IPv6 route to %s; give --source-ip6",
+		    inet_ntop(AF_INET6, dst, text, sizeof(text)));
+		return false;
+	}
+	if (getifaddrs(&ifa) == -1) {
+		snprintf(err, errlen, "cannot list interfaces");
+		return false;
+	}
+	for (i = ifa; i != NULL && !found; i = i->ifa_next) {
+		const uint8_t *a;
+
+		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET6)
+			continue;
+		a = ((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr.s6_addr;
+		if (!route_usable6(a))
+			continue;
+		if (!unspecified6(src) && memcmp(a, src, 16) == 0 &&
+		    (ifname[0] == '\0' || strcmp(ifname, i->ifa_name) == 0)) {
+			strlcpy(ifname, i->ifa_name, IF_NAMESIZE);
+			found = true;
+		} else if (unspecified6(src) && strcmp(ifname, i->ifa_name) == 0) {
+			memcpy(src, a, 16);
+			found = true;
+		}
+	}
+	freeifaddrs(ifa);
+	if (!found && want_src && ifname[0] != '\0')
+		snprintf(err, errlen, "interface %s has no global or unique local IPv6 address", ifname);
+	else if (!found)
+		snprintf(err, errlen, "IPv6 source %s is not a global or unique local address of %s",
+		    inet_ntop(AF_INET6, src, text, sizeof(text)),
+		    ifname[0] != '\0' ? ifname : "any interface");
 	return found;
 }

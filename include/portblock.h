@@ -9,6 +9,7 @@
 struct portblock {
 	uint16_t lo, hi;
 	int *fds;
+	int *fds6;		/* the same ports on the IPv6 source; NULL: none held */
 	uint16_t *usable;	/* ports we hold */
 	size_t nusable;
 };
@@ -28,6 +29,12 @@ bool portblock_hold(struct portblock *pb, uint32_t src, uint16_t lo, uint16_t hi
  * their own (and capture only their own ports).
  */
 bool portblock_hold_free(struct portblock *pb, uint32_t src, uint16_t count, char *err, size_t errlen);
+/* Both with the same ports held on the IPv6 source src6 (network order) too,
+ * when it is not NULL: a port is usable only when it is free in both. */
+bool portblock_hold_dual(struct portblock *pb, uint32_t src, const uint8_t *src6, uint16_t lo,
+    uint16_t hi, char *err, size_t errlen);
+bool portblock_hold_free_dual(struct portblock *pb, uint32_t src, const uint8_t *src6,
+    uint16_t count, char *err, size_t errlen);
 uint16_t portblock_pick(const struct portblock *pb);
 void portblock_release(struct portblock *pb);
 

@@ -20,6 +20,11 @@ unsigned tcp_pool_active(const struct tcp_pool *p);
 /* Send query (without the length prefix) to dst:53; false if no socket could be made. */
 bool tcp_start(struct tcp_pool *p, uint32_t dst, const uint8_t *query, size_t len,
     uint64_t deadline_ns, void *owner);
+/* The IPv6 source address (network order) for tcp_start6. */
+void tcp_pool_set_src6(struct tcp_pool *p, const uint8_t src6[16]);
+/* tcp_start to [dst]:53 (network order), from the IPv6 source. */
+bool tcp_start6(struct tcp_pool *p, const uint8_t dst[16], const uint8_t *query, size_t len,
+    uint64_t deadline_ns, void *owner);
 /* Fill pollfds for the connections; returns how many. */
 size_t tcp_pollfds(const struct tcp_pool *p, struct pollfd *out, size_t max);
 /* Earliest deadline of an open connection, or UINT64_MAX. */

@@ -1,4 +1,4 @@
-/* net-tcp.c -- length-prefixed DNS over non-blocking TCP, a bounded number of connections at once. */
+/* net-tcp.c -- length-prefixed DNS over non-blocking TCP (IPv4, IPv6), a bounded number of connections at once. */
 #include <arpa/inet.h>
 #include <err.h>
 #include <errno.h>
@@ -28,6 +28,7 @@ struct conn {
 
 struct tcp_pool {
 	uint32_t src;
+	uint8_t src6[16];
 	unsigned max, active;
 	struct conn *conns;
 };
@@ -70,44 +71,71 @@ tcp_pool_active(const struct tcp_pool *p)
 	return p->active;
 }
 
+/* A non-blocking TCP socket from src (port 0) connecting to dst, or -1. */
 static int
-open_socket(uint32_t src, uint32_t dst)
+open_socket(const struct sockaddr *src, const struct sockaddr *dst, socklen_t len)
 {
-	struct sockaddr_in sin;
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int fd = socket(dst->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
 	if (fd == -1)
 		return -1;
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(src);
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
-		goto fail;
-	sin.sin_port = htons(53);
-	sin.sin_addr.s_addr = htonl(dst);
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 && errno != EINPROGRESS)
-		goto fail;
+	if (bind(fd, src, len) == -1 ||
+	    (connect(fd, dst, len) == -1 && errno != EINPROGRESS)) {
+		close(fd);
+		return -1;
+	}
 	return fd;
-fail:
-	close(fd);
-	return -1;
 }
 
-bool
-tcp_start(struct tcp_pool *p, uint32_t dst, const uint8_t *query, size_t len,
-    uint64_t deadline_ns, void *owner)
+static int
+open_v4(uint32_t src, uint32_t dst)
+{
+	struct sockaddr_in from, to;
+
+	memset(&from, 0, sizeof(from));
+	from.sin_family = AF_INET;
+	from.sin_addr.s_addr = htonl(src);
+	to = from;
+	to.sin_port = htons(53);
+	to.sin_addr.s_addr = htonl(dst);
+	return open_socket((struct sockaddr *)&from, (struct sockaddr *)&to, sizeof(to));
+}
+
+static int
+open_v6(const uint8_t src[16], const uint8_t dst[16])
+{
+	struct sockaddr_in6 from, to;
+
+	memset(&from, 0, sizeof(from));
+	from.sin6_family = AF_INET6;
+	memcpy(&from.sin6_addr, src, 16);
+	to = from;
+	to.sin6_port = htons(53);
+	memcpy(&to.sin6_addr, dst, 16);
+	return open_socket((struct sockaddr *)&from, (struct sockaddr *)&to, sizeof(to));
+}
+
+/* A free connection for the query, or NULL when there is none or the query is too long. */
+static struct conn *
+free_conn(struct tcp_pool *p, size_t len)
 {
 	struct conn *c = NULL;
 
 	if (tcp_pool_full(p) || len > sizeof(c->out) - 2)
-		return false;
+		return NULL;
 	for (unsigned i = 0; i < p->max && c == NULL; i++)
 		if (p->conns[i].state == CONN_FREE)
 			c = &p->conns[i];
 	if (c->in == NULL && (c->in = malloc(2 + TCP_MSG_MAX)) == NULL)
 		err(1, "out of memory");
-	if ((c->fd = open_socket(p->src, dst)) == -1)
-		return false;
+	return c;
+}
+
+/* c's socket is open: the query goes out as soon as it connects. */
+static void
+start(struct tcp_pool *p, struct conn *c, const uint8_t *query, size_t len, uint64_t deadline_ns,
+    void *owner)
+{
 	c->out[0] = (uint8_t)(len >> 8);
 	c->out[1] = (uint8_t)len;
 	memcpy(c->out + 2, query, len);
@@ -117,6 +145,35 @@ tcp_start(struct tcp_pool *p, uint32_t dst, const uint8_t *query, size_t len,
 	c->deadline_ns = deadline_ns;
 	c->state = CONN_CONNECTING;
 	p->active++;
+}
+
+bool
+tcp_start(struct tcp_pool *p, uint32_t dst, const uint8_t *query, size_t len,
+    uint64_t deadline_ns, void *owner)
+{
+	struct conn *c = free_conn(p, len);
+
+	if (c == NULL || (c->fd = open_v4(p->src, dst)) == -1)
+		return false;
+	start(p, c, query, len, deadline_ns, owner);
+	return true;
+}
+
+void
+tcp_pool_set_src6(struct tcp_pool *p, const uint8_t src6[16])
+{
+	memcpy(p->src6, src6, 16);
+}
+
+bool
+tcp_start6(struct tcp_pool *p, const uint8_t dst[16], const uint8_t *query, size_t len,
+    uint64_t deadline_ns, void *owner)
+{
+	struct conn *c = free_conn(p, len);
+
+	if (c == NULL || (c->fd = open_v6(p->src6, dst)) == -1)
+		return false;
+	start(p, c, query, len, deadline_ns, owner);
 	return true;
 }
 

@@ -106,6 +106,7 @@ e2e: gluescan build/gluescan-asan build/gluescan-tinycache
 	bash tests/e2e/world_check.sh
 	bash tests/e2e/hardening.sh
 	bash tests/e2e/loss.sh
+	bash tests/e2e/ipv6.sh
 	bash tests/e2e/operate.sh
 	bash tests/e2e/stop.sh
 	bash tests/e2e/run.sh

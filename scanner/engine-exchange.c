@@ -37,7 +37,7 @@ _Static_assert(DNS_QUERY_MAX <= RAWSEND_PAYLOAD_MAX, "a query must fit a raw pac
  * of one of two sizes: most questions go to one server with a short name.
  */
 #define SMALL_SERVERS 2
-#define SMALL_NAME 64
+#define SMALL_NAME 48
 enum xsize { X_SMALL, X_LARGE, X_SIZES };
 
 struct exchange {
@@ -49,7 +49,7 @@ struct exchange {
 	bool excluded;			/* settled without asking: all servers excluded */
 	uint8_t size;			/* enum xsize */
 	uint8_t name_len;
-	uint64_t sent_ns, deadline_ns;
+	uint64_t sent_ns;
 	xreply_fn *fn;
 	void *ctx;
 	uint32_t servers[];		/* IPv4, host order; then the name (name_of) */
@@ -277,6 +277,13 @@ engine_ask(struct engine *e, const struct dname *qname, uint16_t qtype,
 	enqueue(e, x);
 }
 
+/* When the try in flight times out: every try of one timer list waits as long. */
+static uint64_t
+deadline_of(const struct engine *e, const struct exchange *x)
+{
+	return x->sent_ns + ((uint64_t)e->cfg.timeout_ms * 1000000u << x->timer_list);
+}
+
 static size_t
 build_query(const struct engine *e, struct exchange *x, uint8_t pkt[DNS_QUERY_MAX])
 {
@@ -302,7 +309,6 @@ send_one(struct engine *e, struct exchange *x, uint64_t now)
 	x->timer_list = x->tries < BACKOFF_MAX_SHIFT ? x->tries : BACKOFF_MAX_SHIFT;
 	x->tries++;
 	x->sent_ns = now;
-	x->deadline_ns = now + ((uint64_t)e->cfg.timeout_ms * 1000000u << x->timer_list);
 	TAILQ_INSERT_TAIL(&e->timers[x->timer_list], x, link);
 	e->ninflight++;
 	e->last_send_ns = now;
@@ -378,7 +384,7 @@ expire(struct engine *e, uint64_t now)
 
 	for (int i = 0; i < TIMER_LISTS; i++) {
 		while ((x = TAILQ_FIRST(&e->timers[i])) != NULL &&
-		    (x->deadline_ns <= now || e->draining)) {
+		    (deadline_of(e, x) <= now || e->draining)) {
 			leave_flight(e, x);
 			try_failed(e, x);
 		}
@@ -508,7 +514,7 @@ poll_timeout_ms(struct engine *e, uint64_t now, int max_wait_ms)
 		return 0;
 	for (int i = 0; i < TIMER_LISTS; i++)
 		if (!TAILQ_EMPTY(&e->timers[i]))
-			until = min_u64(until, TAILQ_FIRST(&e->timers[i])->deadline_ns);
+			until = min_u64(until, deadline_of(e, TAILQ_FIRST(&e->timers[i])));
 	until = min_u64(until, tcp_next_deadline(e->tcp));
 	if (e->nqueued > 0 && slot_used(e->slots) < e->max_inflight) {
 		/* Sendable when both the global rate and some server's cap allow. */

@@ -80,6 +80,9 @@ read_delegation(struct domain *d, const struct dns_response *resp, uint8_t secti
     const struct dname *domain)
 {
 	struct evidence *ev = &d->ev;
+	/* The glue, gathered here first: the store takes each name's list at once. */
+	struct addr glue[EV_MAX_NS][EV_MAX_ADDRS];
+	size_t nglue[EV_MAX_NS] = { 0 };
 
 	for (size_t i = 0; i < resp->nrr; i++) {
 		const struct dns_rr *rr = &resp->rr[i];
@@ -92,25 +95,18 @@ read_delegation(struct domain *d, const struct dns_response *resp, uint8_t secti
 		ns->name = evidence_put_name(ev, &rr->rd.target);
 		ns->in_domain = dname_is_under(&rr->rd.target, domain);
 	}
-	/* Each name's glue, gathered here first: the store holds a list at once. */
-	for (int k = 0; k < ev->nns; k++) {
-		struct addr glue[EV_MAX_ADDRS];
-		struct dname name;
-		size_t n = 0;
+	for (size_t i = 0; i < resp->nrr; i++) {
+		const struct dns_rr *rr = &resp->rr[i];
+		int k;
 
-		if (!ev->ns[k].in_domain)
+		if (rr->section != DNS_ADDITIONAL ||
+		    (rr->type != DNS_TYPE_A && rr->type != DNS_TYPE_AAAA) ||
+		    (k = ns_index(ev, &rr->owner)) < 0 || !ev->ns[k].in_domain)
 			continue;
-		evidence_name(ev, ev->ns[k].name, &name);
-		for (size_t i = 0; i < resp->nrr; i++) {
-			const struct dns_rr *rr = &resp->rr[i];
-
-			if (rr->section == DNS_ADDITIONAL &&
-			    (rr->type == DNS_TYPE_A || rr->type == DNS_TYPE_AAAA) &&
-			    dname_equal(&rr->owner, &name))
-				(void)addr_set_add(glue, &n, EV_MAX_ADDRS, &rr->rd.addr);
-		}
-		ev->ns[k].glue = evidence_put_addrs(ev, glue, n);
+		(void)addr_set_add(glue[k], &nglue[k], EV_MAX_ADDRS, &rr->rd.addr);
 	}
+	for (int k = 0; k < ev->nns; k++)
+		ev->ns[k].glue = evidence_put_addrs(ev, glue[k], nglue[k]);
 }
 
 /* Is there a record of this type for owner in that section? */

@@ -28,7 +28,6 @@ bool portblock_hold(struct portblock *pb, uint32_t src, uint16_t lo, uint16_t hi
  * their own (and capture only their own ports).
  */
 bool portblock_hold_free(struct portblock *pb, uint32_t src, uint16_t count, char *err, size_t errlen);
-uint16_t portblock_pick(const struct portblock *pb);
 void portblock_release(struct portblock *pb);
 
 #endif

@@ -10,11 +10,12 @@ struct cookie_key {
 
 void cookie_key_random(struct cookie_key *key);
 /*
- * The 16-bit mask for a query to `server` (IPv4, host order) from source
- * port `port`: the DNS ID sent is slot ^ mask, so the answer's ID and
- * destination port give the slot back without any lookup, and an off-path
- * forger who does not know the key hits a random slot.
+ * The 16-bit mask of source port `port`: the DNS ID sent is the low half of
+ * the slot number ^ mask (slots.h), so the answer's ID and destination port
+ * give the slot back, and an off-path forger who does not know the key
+ * cannot tell which slots a port's IDs name. Not of the server: two
+ * questions in flight never share a port and an ID, whoever they went to.
  */
-uint16_t cookie_mask(const struct cookie_key *key, uint32_t server, uint16_t port);
+uint16_t cookie_mask(const struct cookie_key *key, uint16_t port);
 
 #endif

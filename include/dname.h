@@ -38,6 +38,9 @@ bool dname_strip(const struct dname *n, int count, struct dname *out);
 /* Copy of the wire name with letters' case flipped by successive bits of *bits
  * (DNS 0x20); out must hold n->len bytes. */
 void dname_mix_case(const struct dname *n, uint8_t *out, uint64_t bits);
+/* The same in place, on wire bytes whose letters may be of either case: each
+ * letter gets the case of the next bit (set: upper), whatever it had. */
+void dname_recase(uint8_t *wire, size_t len, uint64_t bits);
 /* Lower-case copy of wire bytes into a dname; false if the bytes are not a valid name. */
 bool dname_from_wire(const uint8_t *wire, size_t len, struct dname *out);
 /* Ordering for trees: by wire bytes. */

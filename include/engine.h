@@ -23,14 +23,17 @@ struct engine_config {
 	unsigned retries;		/* tries after the first */
 	unsigned timeout_ms;		/* per try */
 	uint16_t edns_size;		/* 0: no EDNS */
-	unsigned max_inflight;		/* at most 65536: the DNS ID carries the slot */
+	/* Questions in flight at once. A slot is a source port and a DNS ID
+	 * together (slots.h), so there are 65,536 per port held; 0, or more
+	 * than that: all of them. Memory follows what is in flight, not this. */
+	size_t max_inflight;
 };
 
 struct engine_stats {
 	uint64_t sent, send_errors, retries, timeouts;
 	uint64_t received, matched;
 	uint64_t drop_malformed;	/* not a DNS message we could parse */
-	uint64_t drop_unmatched;	/* ID and port name no slot in flight */
+	uint64_t drop_unmatched;	/* port and ID name no slot in flight */
 	uint64_t drop_mismatch;		/* slot found, but server, name, type or class differ */
 	uint64_t capture_malformed, kernel_drops;
 	uint64_t truncated;		/* answers with TC=1 ... */

@@ -33,25 +33,38 @@ enum probe {
 	PROBE_EXCLUDED,		/* in the --exclude list: skipped, never lame */
 };
 
+/*
+ * A domain in progress costs what it holds, not the worst case: names (at
+ * their wire length) and address lists live packed in the evidence's store
+ * and are named by these references, which stay valid as the store grows.
+ */
+struct ev_name {
+	uint32_t off;
+	uint8_t len;		/* 0: no name */
+};
+
+struct ev_addrs {
+	uint32_t off;
+	uint8_t n;
+};
+
 struct ev_server {
-	struct addr addr;
-	enum probe result;
-	uint16_t rcode;		/* PROBE_OTHER_RCODE */
 	double rtt_ms;
+	struct addr addr;
+	uint16_t rcode;		/* PROBE_OTHER_RCODE */
+	enum probe result;
 };
 
 struct ev_ns {
-	struct dname name;
-	bool in_domain;
-	struct addr glue[EV_MAX_ADDRS];
-	uint8_t nglue;
+	struct ev_name name;
+	struct ev_addrs glue;		/* in-domain names: from the parent */
 	/* Out-of-domain names: what gluescan's own resolution found. */
+	struct ev_addrs addrs;
+	bool in_domain;
 	bool resolved;
 	bool excluded;		/* its resolution would have asked only excluded servers */
 	bool dangling;
 	const char *unresolved_reason;	/* static string */
-	struct addr addrs[EV_MAX_ADDRS];
-	uint8_t naddrs;
 };
 
 /* One authoritative server's answer for "n A" or "n AAAA". */
@@ -61,16 +74,15 @@ struct ev_child {
 	uint8_t ns, server;	/* indices into evidence.ns / evidence.servers */
 	uint16_t qtype;
 	enum child_kind kind;
-	uint8_t naddrs;
-	struct addr addrs[EV_MAX_ADDRS];
+	struct ev_addrs addrs;
 };
 
 struct evidence {
-	struct dname domain;
+	struct ev_name domain;
 	bool parent_only;		/* the children were not asked (--parent-only) */
 	enum parent_outcome parent;
 	const char *parent_reason;	/* PARENT_ERROR: static string */
-	struct dname parent_zone;
+	struct ev_name parent_zone;
 	bool have_parent_server;
 	struct addr parent_server;
 	double parent_rtt_ms;
@@ -82,7 +94,17 @@ struct evidence {
 	size_t servers_cap;
 	struct ev_child *child;		/* grows with reallocarray */
 	size_t nchild, child_cap;
+	uint8_t *store;			/* the names and address lists, packed */
+	size_t store_len, store_cap;
 };
+
+/* Copy into the store. */
+struct ev_name evidence_put_name(struct evidence *ev, const struct dname *n);
+struct ev_addrs evidence_put_addrs(struct evidence *ev, const struct addr *list, size_t n);
+/* Read back: the addresses until the next evidence_put_*; the name as a copy. */
+const struct addr *evidence_addrs(const struct evidence *ev, struct ev_addrs a);
+const struct dname *evidence_name(const struct evidence *ev, struct ev_name n, struct dname *out);
+bool evidence_name_is(const struct evidence *ev, struct ev_name n, const struct dname *d);
 
 /* Index of the server with this address, or -1. */
 int evidence_server(const struct evidence *ev, const struct addr *a);
@@ -91,7 +113,8 @@ int evidence_add_server(struct evidence *ev, const struct addr *a);
 struct ev_child *evidence_add_child(struct evidence *ev);
 /* A new NS entry (name empty, counts 0), or NULL when EV_MAX_NS are there. */
 struct ev_ns *evidence_add_ns(struct evidence *ev);
-/* Empty again, keeping the tables' memory for the next domain. */
+/* Empty again, keeping the tables' memory for the next domain unless a large
+ * one made them larger than most domains need. */
 void evidence_clear(struct evidence *ev);
 void evidence_free(struct evidence *ev);
 

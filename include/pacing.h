@@ -14,7 +14,9 @@ struct paced {
 
 struct pacing;
 
-/* pps: the cap for any one server address; 0 means no cap. */
+/* pps: the cap for any one server address, in whole packets a second; 0 means
+ * no cap. No server gets more than its cap in any window of one second, and a
+ * server with enough waiting gets 99% of it or more, however high the cap. */
 struct pacing *pacing_new(double pps);
 void pacing_free(struct pacing *p);
 /* Queue item for server (IPv4, host order). */

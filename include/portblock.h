@@ -35,7 +35,6 @@ bool portblock_hold_dual(struct portblock *pb, uint32_t src, const uint8_t *src6
     uint16_t hi, char *err, size_t errlen);
 bool portblock_hold_free_dual(struct portblock *pb, uint32_t src, const uint8_t *src6,
     uint16_t count, char *err, size_t errlen);
-uint16_t portblock_pick(const struct portblock *pb);
 void portblock_release(struct portblock *pb);
 
 #endif

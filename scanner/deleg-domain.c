@@ -69,41 +69,44 @@ static int
 ns_index(const struct evidence *ev, const struct dname *name)
 {
 	for (int i = 0; i < ev->nns; i++)
-		if (dname_equal(&ev->ns[i].name, name))
+		if (evidence_name_is(ev, ev->ns[i].name, name))
 			return i;
 	return -1;
 }
 
 /* NS set and glue of the delegation, from the section that carries the NS records. */
 static void
-read_delegation(struct domain *d, const struct dns_response *resp, uint8_t section)
+read_delegation(struct domain *d, const struct dns_response *resp, uint8_t section,
+    const struct dname *domain)
 {
 	struct evidence *ev = &d->ev;
+	/* The glue, gathered here first: the store takes each name's list at once. */
+	struct addr glue[EV_MAX_NS][EV_MAX_ADDRS];
+	size_t nglue[EV_MAX_NS] = { 0 };
 
 	for (size_t i = 0; i < resp->nrr; i++) {
 		const struct dns_rr *rr = &resp->rr[i];
 		struct ev_ns *ns;
 
 		if (rr->section != section || rr->type != DNS_TYPE_NS ||
-		    !dname_equal(&rr->owner, &ev->domain) || ns_index(ev, &rr->rd.target) >= 0 ||
+		    !dname_equal(&rr->owner, domain) || ns_index(ev, &rr->rd.target) >= 0 ||
 		    (ns = evidence_add_ns(ev)) == NULL)
 			continue;
-		ns->name = rr->rd.target;
-		ns->in_domain = dname_is_under(&ns->name, &ev->domain);
+		ns->name = evidence_put_name(ev, &rr->rd.target);
+		ns->in_domain = dname_is_under(&rr->rd.target, domain);
 	}
 	for (size_t i = 0; i < resp->nrr; i++) {
 		const struct dns_rr *rr = &resp->rr[i];
 		int k;
-		size_t n;
 
 		if (rr->section != DNS_ADDITIONAL ||
 		    (rr->type != DNS_TYPE_A && rr->type != DNS_TYPE_AAAA) ||
 		    (k = ns_index(ev, &rr->owner)) < 0 || !ev->ns[k].in_domain)
 			continue;
-		n = ev->ns[k].nglue;
-		(void)addr_set_add(ev->ns[k].glue, &n, EV_MAX_ADDRS, &rr->rd.addr);
-		ev->ns[k].nglue = (uint8_t)n;
+		(void)addr_set_add(glue[k], &nglue[k], EV_MAX_ADDRS, &rr->rd.addr);
 	}
+	for (int k = 0; k < ev->nns; k++)
+		ev->ns[k].glue = evidence_put_addrs(ev, glue[k], nglue[k]);
 }
 
 /* Is there a record of this type for owner in that section? */
@@ -122,21 +125,23 @@ on_parent(void *ctx, const struct walk_result *w)
 {
 	struct domain *d = ctx;
 	struct evidence *ev = &d->ev;
+	struct dname domain;
 
-	ev->parent_zone = w->zone;
+	evidence_name(ev, ev->domain, &domain);
+	ev->parent_zone = evidence_put_name(ev, &w->zone);
 	ev->have_parent_server = w->have_server;
 	ev->parent_server = w->server;
 	ev->parent_rtt_ms = w->rtt_ms;
 	switch (w->outcome) {
 	case WALK_REFERRAL:
 		ev->parent = PARENT_DELEGATED;
-		read_delegation(d, w->resp, DNS_AUTHORITY);
+		read_delegation(d, w->resp, DNS_AUTHORITY, &domain);
 		break;
 	case WALK_ANSWER:
 		/* The parent's server also serves the child and answered from it. */
-		if (has_rr(w->resp, DNS_ANSWER, DNS_TYPE_NS, &ev->domain)) {
+		if (has_rr(w->resp, DNS_ANSWER, DNS_TYPE_NS, &domain)) {
 			ev->parent = PARENT_DELEGATED;
-			read_delegation(d, w->resp, DNS_ANSWER);
+			read_delegation(d, w->resp, DNS_ANSWER, &domain);
 		} else {
 			ev->parent = PARENT_NOT_DELEGATED;
 		}
@@ -160,9 +165,13 @@ on_parent(void *ctx, const struct walk_result *w)
 		return;
 	}
 	step_begin(d, probe_servers);
-	for (uint8_t i = 0; i < ev->nns; i++)
+	for (uint8_t i = 0; i < ev->nns; i++) {
+		struct dname name;
+
 		if (!ev->ns[i].in_domain)
-			resolver_host(d->resolver, &ev->ns[i].name, on_host, op_new(d, i, 0, 0));
+			resolver_host(d->resolver, evidence_name(ev, ev->ns[i].name, &name), on_host,
+			    op_new(d, i, 0, 0));
+	}
 	op_done(d);
 }
 
@@ -172,6 +181,7 @@ on_host(void *ctx, const struct host_result *h)
 	struct op *op = ctx;
 	struct domain *d = op->d;
 	struct ev_ns *ns = &d->ev.ns[op->ns];
+	struct addr addrs[EV_MAX_ADDRS];
 	size_t n = 0;
 
 	pool_put(&spare_ops, op);
@@ -180,10 +190,10 @@ on_host(void *ctx, const struct host_result *h)
 	ns->dangling = h->dangling;
 	ns->unresolved_reason = h->reason;
 	for (size_t i = 0; i < h->n4; i++)
-		(void)addr_set_add(ns->addrs, &n, EV_MAX_ADDRS, &h->v4[i]);
+		(void)addr_set_add(addrs, &n, EV_MAX_ADDRS, &h->v4[i]);
 	for (size_t i = 0; i < h->n6; i++)
-		(void)addr_set_add(ns->addrs, &n, EV_MAX_ADDRS, &h->v6[i]);
-	ns->naddrs = (uint8_t)n;
+		(void)addr_set_add(addrs, &n, EV_MAX_ADDRS, &h->v6[i]);
+	ns->addrs = evidence_put_addrs(&d->ev, addrs, n);
 	op_done(d);
 }
 
@@ -219,7 +229,9 @@ on_probe(void *ctx, const struct xreply *x)
 	} else if (x->kind == X_EXCLUDED) {
 		s->result = PROBE_EXCLUDED;
 	} else {
-		s->result = classify_probe(&d->ev.domain, x->resp);
+		struct dname domain;
+
+		s->result = classify_probe(evidence_name(&d->ev, d->ev.domain, &domain), x->resp);
 		s->rcode = x->resp->rcode;
 		s->rtt_ms = x->rtt_ms;
 	}
@@ -233,20 +245,22 @@ static void
 probe_servers(struct domain *d)
 {
 	struct evidence *ev = &d->ev;
+	struct dname domain;
 
 	for (uint8_t i = 0; i < ev->nns; i++) {
 		const struct ev_ns *ns = &ev->ns[i];
-		const struct addr *list = ns->in_domain ? ns->glue : ns->addrs;
-		uint8_t n = ns->in_domain ? ns->nglue : ns->naddrs;
+		struct ev_addrs a = ns->in_domain ? ns->glue : ns->addrs;
+		const struct addr *list = evidence_addrs(ev, a);
 
-		for (uint8_t k = 0; k < n; k++)
+		for (uint8_t k = 0; k < a.n; k++)
 			(void)evidence_add_server(ev, &list[k]);
 	}
+	evidence_name(ev, ev->domain, &domain);
 	step_begin(d, compare_glue);
 	for (uint8_t s = 0; s < ev->nservers; s++) {
 		if (ev->servers[s].addr.family != AF_INET)
 			continue;
-		engine_ask(d->engine, &ev->domain, DNS_TYPE_SOA, &ev->servers[s].addr, 1,
+		engine_ask(d->engine, &domain, DNS_TYPE_SOA, &ev->servers[s].addr, 1,
 		    on_probe, op_new(d, 0, s, 0));
 	}
 	op_done(d);
@@ -258,14 +272,17 @@ on_child(void *ctx, const struct xreply *x)
 	struct op *op = ctx;
 	struct domain *d = op->d;
 	const struct dns_response *r = x->resp;
-	const struct dname *name = &d->ev.ns[op->ns].name;
+	struct dname name, domain;
 
+	evidence_name(&d->ev, d->ev.ns[op->ns].name, &name);
+	evidence_name(&d->ev, d->ev.domain, &domain);
 	/* Only an authoritative answer is evidence; anything else says nothing of
 	 * the data. A negative one must come with D's SOA (SPEC 1). */
 	if (x->kind == X_ANSWER && r->aa &&
 	    (r->rcode == DNS_RCODE_NOERROR || r->rcode == DNS_RCODE_NXDOMAIN) &&
-	    (has_rr(r, DNS_ANSWER, op->qtype, name) || has_rr(r, DNS_AUTHORITY, DNS_TYPE_SOA, &d->ev.domain))) {
+	    (has_rr(r, DNS_ANSWER, op->qtype, &name) || has_rr(r, DNS_AUTHORITY, DNS_TYPE_SOA, &domain))) {
 		struct ev_child *c = evidence_add_child(&d->ev);
+		struct addr addrs[EV_MAX_ADDRS];
 		size_t n = 0;
 
 		c->ns = op->ns;
@@ -273,9 +290,9 @@ on_child(void *ctx, const struct xreply *x)
 		c->qtype = op->qtype;
 		for (size_t i = 0; i < r->nrr; i++)
 			if (r->rr[i].section == DNS_ANSWER && r->rr[i].type == op->qtype &&
-			    dname_equal(&r->rr[i].owner, name))
-				(void)addr_set_add(c->addrs, &n, EV_MAX_ADDRS, &r->rr[i].rd.addr);
-		c->naddrs = (uint8_t)n;
+			    dname_equal(&r->rr[i].owner, &name))
+				(void)addr_set_add(addrs, &n, EV_MAX_ADDRS, &r->rr[i].rd.addr);
+		c->addrs = evidence_put_addrs(&d->ev, addrs, n);
 		c->kind = r->rcode == DNS_RCODE_NXDOMAIN ? CHILD_NXDOMAIN :
 		    n > 0 ? CHILD_ADDRS : CHILD_NODATA;
 	}
@@ -285,10 +302,12 @@ on_child(void *ctx, const struct xreply *x)
 }
 
 static bool
-has_family(const struct ev_ns *ns, int family)
+has_family(const struct evidence *ev, const struct ev_ns *ns, int family)
 {
-	for (uint8_t k = 0; k < ns->nglue; k++)
-		if (ns->glue[k].family == family)
+	const struct addr *glue = evidence_addrs(ev, ns->glue);
+
+	for (uint8_t k = 0; k < ns->glue.n; k++)
+		if (glue[k].family == family)
 			return true;
 	return false;
 }
@@ -302,16 +321,18 @@ compare_glue(struct domain *d)
 	step_begin(d, finish);
 	for (uint8_t i = 0; i < ev->nns; i++) {
 		const struct ev_ns *ns = &ev->ns[i];
+		struct dname name;
 
-		if (!ns->in_domain || ns->nglue == 0)
+		if (!ns->in_domain || ns->glue.n == 0)
 			continue;
+		evidence_name(ev, ns->name, &name);
 		for (uint8_t s = 0; s < ev->nservers; s++) {
 			if (ev->servers[s].result != PROBE_AUTHORITATIVE)
 				continue;
-			engine_ask(d->engine, &ns->name, DNS_TYPE_A, &ev->servers[s].addr, 1,
+			engine_ask(d->engine, &name, DNS_TYPE_A, &ev->servers[s].addr, 1,
 			    on_child, op_new(d, i, s, DNS_TYPE_A));
-			if (has_family(ns, AF_INET6))
-				engine_ask(d->engine, &ns->name, DNS_TYPE_AAAA, &ev->servers[s].addr, 1,
+			if (has_family(ev, ns, AF_INET6))
+				engine_ask(d->engine, &name, DNS_TYPE_AAAA, &ev->servers[s].addr, 1,
 				    on_child, op_new(d, i, s, DNS_TYPE_AAAA));
 		}
 	}
@@ -335,7 +356,7 @@ domain_start(struct engine *e, struct resolver *r, const struct dname *name,
 	evidence_clear(&d->ev);
 	d->pending = 0;
 	d->next = NULL;
-	d->ev.domain = *name;
+	d->ev.domain = evidence_put_name(&d->ev, name);
 	d->ev.parent_only = parent_only;
 	d->engine = e;
 	d->resolver = r;

@@ -52,7 +52,7 @@ servers_without(const struct evidence *ev, uint8_t i, const struct addr *g)
 
 		if (ch->ns != i || ch->qtype != qtype)
 			continue;
-		if (!addr_set_has(ch->addrs, ch->naddrs, g))
+		if (!addr_set_has(evidence_addrs(ev, ch->addrs), ch->addrs.n, g))
 			mask |= (uint64_t)1 << ch->server;
 	}
 	return mask;
@@ -62,34 +62,36 @@ static void
 check_glue(const struct evidence *ev, uint8_t i, struct verdict *v)
 {
 	const struct ev_ns *ns = &ev->ns[i];
+	const struct addr *glue = evidence_addrs(ev, ns->glue);
 	struct addr only[EV_MAX_ADDRS * 2];
 	size_t nonly = 0;
 
-	for (uint8_t g = 0; g < ns->nglue; g++) {
-		uint64_t mask = servers_without(ev, i, &ns->glue[g]);
+	for (uint8_t g = 0; g < ns->glue.n; g++) {
+		uint64_t mask = servers_without(ev, i, &glue[g]);
 
 		if (mask != 0) {
 			struct problem *p = add(v, PROBLEM_MISMATCHED, i);
 
 			p->has_addr = true;
-			p->addr = ns->glue[g];
+			p->addr = glue[g];
 			p->servers = mask;
 		}
 	}
 	for (size_t c = 0; c < ev->nchild; c++) {
 		const struct ev_child *ch = &ev->child[c];
+		const struct addr *addrs = evidence_addrs(ev, ch->addrs);
 
 		if (ch->ns != i)
 			continue;
-		for (uint8_t k = 0; k < ch->naddrs; k++) {
-			if (addr_set_has(ns->glue, ns->nglue, &ch->addrs[k]) ||
-			    addr_set_has(only, nonly, &ch->addrs[k]))
+		for (uint8_t k = 0; k < ch->addrs.n; k++) {
+			if (addr_set_has(glue, ns->glue.n, &addrs[k]) ||
+			    addr_set_has(only, nonly, &addrs[k]))
 				continue;
-			only[nonly++] = ch->addrs[k];
+			only[nonly++] = addrs[k];
 			struct problem *p = add(v, PROBLEM_CHILD_ONLY, i);
 
 			p->has_addr = true;
-			p->addr = ch->addrs[k];
+			p->addr = addrs[k];
 			if (nonly == EV_MAX_ADDRS * 2)
 				return;
 		}
@@ -100,8 +102,9 @@ static void
 check_servers(const struct evidence *ev, uint8_t i, struct verdict *v)
 {
 	const struct ev_ns *ns = &ev->ns[i];
-	const struct addr *list = ns->in_domain ? ns->glue : ns->addrs;
-	uint8_t n = ns->in_domain ? ns->nglue : ns->naddrs;
+	struct ev_addrs a = ns->in_domain ? ns->glue : ns->addrs;
+	const struct addr *list = evidence_addrs(ev, a);
+	uint8_t n = a.n;
 
 	if (!ns->in_domain && !ns->resolved && !ns->excluded) {
 		struct problem *p = add(v, PROBLEM_LAME, i);
@@ -150,7 +153,7 @@ verdict_decide(const struct evidence *ev, struct verdict *v)
 		break;
 	}
 	for (uint8_t i = 0; i < ev->nns; i++)
-		if (ev->ns[i].in_domain && ev->ns[i].nglue == 0)
+		if (ev->ns[i].in_domain && ev->ns[i].glue.n == 0)
 			add(v, PROBLEM_MISSING, i);
 	for (uint8_t i = 0; i < ev->nns; i++)
 		if (ev->ns[i].in_domain)

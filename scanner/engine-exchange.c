@@ -17,6 +17,7 @@
 #include "portblock.h"
 #include "randpool.h"
 #include "rawsend.h"
+#include "slots.h"
 #include "tcpquery.h"
 #include "throttle.h"
 
@@ -30,22 +31,35 @@ _Static_assert(DNS_QUERY_MAX <= RAWSEND_PAYLOAD_MAX, "a query must fit a raw pac
  * time, so each list stays in deadline order and expiry is O(1). */
 #define TIMER_LISTS (BACKOFF_MAX_SHIFT + 1)
 
+/*
+ * There are as many exchanges as questions in progress, so each holds one
+ * copy of its name, in the case of its last try, and its servers, in a tail
+ * of one of two sizes: most questions go to one server with a short name.
+ */
+#define SMALL_SERVERS 2
+#define SMALL_NAME 48
+enum xsize { X_SMALL, X_LARGE, X_SIZES };
+
 struct exchange {
 	TAILQ_ENTRY(exchange) link;	/* timer list, done list or TCP wait list */
 	struct paced paced;		/* waiting to be sent */
-	struct dname qname;
-	uint16_t qtype;
-	uint8_t sent_name[DNAME_WIRE_MAX];	/* qname with the case it was sent in */
-	struct addr servers[ENGINE_MAX_SERVERS];
+	struct slot slot;		/* the current try: its server, type, port and ID */
 	uint8_t nservers, start, tries;
 	uint8_t timer_list;		/* which of engine.timers holds it in flight */
 	bool excluded;			/* settled without asking: all servers excluded */
-	uint32_t slot;
-	uint16_t port, id;
-	uint32_t server;		/* IPv4 of the current try, host order */
-	uint64_t sent_ns, deadline_ns;
+	uint8_t size;			/* enum xsize */
+	uint8_t name_len;
+	uint64_t sent_ns;
 	xreply_fn *fn;
 	void *ctx;
+	uint32_t servers[];		/* IPv4, host order; then the name (name_of) */
+};
+
+static const struct {
+	size_t servers, name;
+} xsizes[X_SIZES] = {
+	{ SMALL_SERVERS, SMALL_NAME },
+	{ ENGINE_MAX_SERVERS, DNAME_WIRE_MAX },
 };
 
 TAILQ_HEAD(xlist, exchange);
@@ -57,14 +71,13 @@ struct engine {
 	struct portblock ports;
 	struct cookie_key key;
 	struct throttle throttle;
-	struct exchange **slots;
-	uint32_t *free_slots;
-	size_t nfree;
+	struct slot_table *slots;
+	size_t max_inflight;
 	struct pacing *pacing;		/* questions waiting to be sent, one queue per server */
 	struct xlist timers[TIMER_LISTS], done, tcp_wait;
 	size_t nqueued, ninflight, ndone, ntcp_wait;
 	struct tcp_pool *tcp;
-	struct pool exchanges;		/* freed exchanges, for the next questions */
+	struct pool exchanges[X_SIZES];	/* freed exchanges, for the next questions */
 	bool draining;
 	uint64_t last_send_ns;
 	struct dns_response resp;	/* parse buffer: one answer at a time */
@@ -93,8 +106,6 @@ engine_new(const struct engine_config *cfg, char *err, size_t errlen, bool *need
 		return NULL;
 	}
 	e->cfg = *cfg;
-	if (e->cfg.max_inflight == 0 || e->cfg.max_inflight > 65536)
-		e->cfg.max_inflight = 65536;
 	e->pacing = pacing_new(cfg->per_server);
 	for (int i = 0; i < TIMER_LISTS; i++)
 		TAILQ_INIT(&e->timers[i]);
@@ -103,14 +114,6 @@ engine_new(const struct engine_config *cfg, char *err, size_t errlen, bool *need
 	e->tcp = tcp_pool_new(TCP_MAX, cfg->src);
 	cookie_key_random(&e->key);
 	throttle_init(&e->throttle, cfg->rate, engine_now_ns());
-	e->slots = calloc(e->cfg.max_inflight, sizeof(*e->slots));
-	e->free_slots = calloc(e->cfg.max_inflight, sizeof(*e->free_slots));
-	if (e->slots == NULL || e->free_slots == NULL) {
-		snprintf(err, errlen, "out of memory");
-		goto fail;
-	}
-	for (uint32_t i = 0; i < e->cfg.max_inflight; i++)
-		e->free_slots[e->nfree++] = e->cfg.max_inflight - 1 - i;
 	if ((e->tx = rawsend_open(cfg->ifname, cfg->src, err, errlen, need_privilege)) == NULL)
 		goto fail;
 	if (cfg->port_lo == 0 ?
@@ -119,8 +122,11 @@ engine_new(const struct engine_config *cfg, char *err, size_t errlen, bool *need
 		goto fail;
 	e->cfg.port_lo = e->ports.lo;
 	e->cfg.port_hi = e->ports.hi;
-	if ((e->rx = capture_open(cfg->ifname, cfg->src, e->cfg.port_lo, e->cfg.port_hi, err, errlen)) == NULL) {
-		*need_privilege = strstr(err, "ermission") != NULL || strstr(err, "not permitted") != NULL;
+	e->slots = slot_table_new(e->ports.usable, e->ports.nusable, &e->key);
+	e->max_inflight = slot_capacity(e->slots);
+	if (cfg->max_inflight > 0 && cfg->max_inflight < e->max_inflight)
+		e->max_inflight = cfg->max_inflight;
+	if ((e->rx = capture_open(cfg->ifname, cfg->src, e->cfg.port_lo, e->cfg.port_hi, err, errlen)) == NULL) {		*need_privilege = strstr(err, "ermission") != NULL || strstr(err, "not permitted") != NULL;
 		goto fail;
 	}
 	return e;
@@ -147,12 +153,48 @@ exchange_of(struct paced *item)
 	return (struct exchange *)((char *)item - offsetof(struct exchange, paced));
 }
 
+static struct exchange *
+exchange_of_slot(struct slot *s)
+{
+	return (struct exchange *)((char *)s - offsetof(struct exchange, slot));
+}
+
+static void
+server_addr(struct addr *a, uint32_t v4)
+{
+	addr_from_v4(a, (uint8_t[4]){ (uint8_t)(v4 >> 24), (uint8_t)(v4 >> 16), (uint8_t)(v4 >> 8),
+	    (uint8_t)v4 });
+}
+
+static uint8_t *
+name_of(struct exchange *x)
+{
+	return (uint8_t *)(x->servers + xsizes[x->size].servers);
+}
+
+static struct exchange *
+exchange_new(struct engine *e, size_t nservers, size_t name_len)
+{
+	enum xsize k = nservers <= SMALL_SERVERS && name_len <= SMALL_NAME ? X_SMALL : X_LARGE;
+	struct exchange *x = pool_get(&e->exchanges[k],
+	    sizeof(*x) + xsizes[k].servers * sizeof(x->servers[0]) + xsizes[k].name);
+
+	x->size = (uint8_t)k;
+	return x;
+}
+
+static void
+exchange_put(struct engine *e, struct exchange *x)
+{
+	pool_put(&e->exchanges[x->size], x);
+}
+
 /* Queue the next try, for the server whose turn it is. */
 static void
 enqueue(struct engine *e, struct exchange *x)
 {
-	x->server = addr_v4(&x->servers[(x->start + x->tries) % x->nservers]);
-	pacing_push(e->pacing, x->server, &x->paced);
+	x->slot.server = x->servers[(x->start + x->tries) % x->nservers];
+	pacing_push(e->pacing, x->slot.server, &x->paced);
 	e->nqueued++;
 }
 
@@ -187,9 +229,9 @@ engine_free(struct engine *e)
 	rawsend_close(e->tx);
 	capture_close(e->rx);
 	portblock_release(&e->ports);
-	free(e->slots);
-	free(e->free_slots);
-	pool_drain(&e->exchanges);
+	slot_table_free(e->slots);
+	for (int k = 0; k < X_SIZES; k++)
+		pool_drain(&e->exchanges[k]);
 	free(e);
 }
 
@@ -204,24 +246,30 @@ void
 engine_ask(struct engine *e, const struct dname *qname, uint16_t qtype,
     const struct addr *servers, size_t nservers, xreply_fn *fn, void *ctx)
 {
-	struct exchange *x = pool_get(&e->exchanges, sizeof(*x));
+	uint32_t v4[ENGINE_MAX_SERVERS];
+	size_t n = 0;
+	bool excluded = false;
+	struct exchange *x;
 
-	x->qname.len = qname->len;
-	memcpy(x->qname.wire, qname->wire, qname->len);
-	x->qtype = qtype;
-	x->nservers = x->tries = 0;
-	x->excluded = false;
-	x->fn = fn;
-	x->ctx = ctx;
-	for (size_t i = 0; i < nservers && x->nservers < ENGINE_MAX_SERVERS; i++) {
+	for (size_t i = 0; i < nservers && n < ENGINE_MAX_SERVERS; i++) {
 		if (servers[i].family != AF_INET)
 			continue;
 		if (exclude_v4(e->exclude, addr_v4(&servers[i])))
-			x->excluded = true;
+			excluded = true;
 		else
-			x->servers[x->nservers++] = servers[i];
+			v4[n++] = addr_v4(&servers[i]);
 	}
-	x->excluded = x->excluded && x->nservers == 0;
+	x = exchange_new(e, n, qname->len);
+	memcpy(x->servers, v4, n * sizeof(v4[0]));
+	x->nservers = (uint8_t)n;
+	x->name_len = qname->len;
+	memcpy(name_of(x), qname->wire, qname->len);
+	x->slot.qtype = qtype;
+	x->slot.server = 0;
+	x->tries = 0;
+	x->fn = fn;
+	x->ctx = ctx;
+	x->excluded = excluded && n == 0;
 	if (x->excluded)
 		e->stats.excluded++;
 	if (x->nservers == 0 || e->draining) {
@@ -232,11 +280,18 @@ engine_ask(struct engine *e, const struct dname *qname, uint16_t qtype,
 	enqueue(e, x);
 }
 
-static size_t
-build_query(const struct engine *e, const struct exchange *x, uint8_t pkt[DNS_QUERY_MAX])
+/* When the try in flight times out: every try of one timer list waits as long. */
+static uint64_t
+deadline_of(const struct engine *e, const struct exchange *x)
 {
-	return dnsmsg_build_query(pkt, DNS_QUERY_MAX, x->id, x->sent_name, x->qname.len,
-	    x->qtype, e->cfg.edns_size);
+	return x->sent_ns + ((uint64_t)e->cfg.timeout_ms * 1000000u << x->timer_list);
+}
+
+static size_t
+build_query(const struct engine *e, struct exchange *x, uint8_t pkt[DNS_QUERY_MAX])
+{
+	return dnsmsg_build_query(pkt, DNS_QUERY_MAX, x->slot.id, name_of(x), x->name_len,
+	    x->slot.qtype, e->cfg.edns_size);
 }
 
 static void
@@ -245,22 +300,18 @@ send_one(struct engine *e, struct exchange *x, uint64_t now)
 	uint8_t pkt[DNS_QUERY_MAX];
 	size_t len;
 
-	x->slot = e->free_slots[--e->nfree];
-	e->slots[x->slot] = x;
-	x->port = portblock_pick(&e->ports);
-	x->id = (uint16_t)(x->slot ^ cookie_mask(&e->key, x->server, x->port));
-	dname_mix_case(&x->qname, x->sent_name, randpool_u64());
+	(void)slot_take(e->slots, &x->slot);	/* the caller saw room */
+	dname_recase(name_of(x), x->name_len, randpool_u64());
 	len = build_query(e, x, pkt);
-	rawsend_udp(e->tx, x->server, x->port, 53, pkt, len);
+	rawsend_udp(e->tx, x->slot.server, x->slot.port, 53, pkt, len);
 	if (e->dump != NULL)
-		pcapdump_udp(e->dump, e->cfg.src, x->server, x->port, 53, pkt, len);
+		pcapdump_udp(e->dump, e->cfg.src, x->slot.server, x->slot.port, 53, pkt, len);
 	e->stats.sent++;
 	if (x->tries > 0)
 		e->stats.retries++;
 	x->timer_list = x->tries < BACKOFF_MAX_SHIFT ? x->tries : BACKOFF_MAX_SHIFT;
 	x->tries++;
 	x->sent_ns = now;
-	x->deadline_ns = now + ((uint64_t)e->cfg.timeout_ms * 1000000u << x->timer_list);
 	TAILQ_INSERT_TAIL(&e->timers[x->timer_list], x, link);
 	e->ninflight++;
 	e->last_send_ns = now;
@@ -273,7 +324,7 @@ send_queued(struct engine *e, uint64_t now)
 
 	/* The global rate first, then the server's own cap: a capped server's
 	 * questions wait in its queue while the others go. */
-	for (unsigned i = 0; i < SEND_BATCH && e->nfree > 0; i++) {
+	for (unsigned i = 0; i < SEND_BATCH && slot_used(e->slots) < e->max_inflight; i++) {
 		if (throttle_wait_ns(&e->throttle, now) > 0 ||
 		    (item = pacing_pop(e->pacing, now)) == NULL)
 			break;
@@ -289,8 +340,7 @@ leave_flight(struct engine *e, struct exchange *x)
 {
 	TAILQ_REMOVE(&e->timers[x->timer_list], x, link);
 	e->ninflight--;
-	e->slots[x->slot] = NULL;
-	e->free_slots[e->nfree++] = x->slot;
+	slot_release(e->slots, &x->slot);
 }
 
 static bool
@@ -314,9 +364,9 @@ deliver_timeout(struct engine *e, struct exchange *x)
 	r.kind = x->excluded ? X_EXCLUDED : X_TIMEOUT;
 	r.final = true;
 	if (x->nservers > 0)
-		r.server = x->servers[(x->start + x->tries + x->nservers - 1) % x->nservers];
+		server_addr(&r.server, x->servers[(x->start + x->tries + x->nservers - 1) % x->nservers]);
 	x->fn(x->ctx, &r);
-	pool_put(&e->exchanges, x);
+	exchange_put(e, x);
 }
 
 /* A try that failed without an answer: again if tries are left, else the end. */
@@ -337,7 +387,7 @@ expire(struct engine *e, uint64_t now)
 
 	for (int i = 0; i < TIMER_LISTS; i++) {
 		while ((x = TAILQ_FIRST(&e->timers[i])) != NULL &&
-		    (x->deadline_ns <= now || e->draining)) {
+		    (deadline_of(e, x) <= now || e->draining)) {
 			leave_flight(e, x);
 			try_failed(e, x);
 		}
@@ -356,14 +406,6 @@ settle_done(struct engine *e)
 	}
 }
 
-static bool
-answer_matches(const struct exchange *x, const struct udp_packet *p, const struct dns_response *r)
-{
-	return x->server == p->src && x->port == p->dport && x->id == r->id && r->qr &&
-	    r->qname_len == x->qname.len && memcmp(r->qname, x->sent_name, r->qname_len) == 0 &&
-	    r->qtype == x->qtype && r->qclass == DNS_CLASS_IN;
-}
-
 /* e->resp holds x's answer. */
 static void
 deliver_answer(struct engine *e, struct exchange *x)
@@ -373,14 +415,13 @@ deliver_answer(struct engine *e, struct exchange *x)
 	memset(&r, 0, sizeof(r));
 	r.kind = X_ANSWER;
 	r.resp = &e->resp;
-	addr_from_v4(&r.server, (uint8_t[4]){ (uint8_t)(x->server >> 24), (uint8_t)(x->server >> 16),
-	    (uint8_t)(x->server >> 8), (uint8_t)x->server });
+	server_addr(&r.server, x->slot.server);
 	r.rtt_ms = (double)(engine_now_ns() - x->sent_ns) / 1e6;
 	r.final = !tries_left(e, x);
 	if (!x->fn(x->ctx, &r) && !r.final)
 		requeue(e, x);
 	else
-		pool_put(&e->exchanges, x);
+		exchange_put(e, x);
 }
 
 static void
@@ -404,7 +445,7 @@ tcp_begin(struct engine *e, uint64_t now)
 		e->ntcp_wait--;
 		x->sent_ns = now;
 		e->stats.tcp++;
-		if (!tcp_start(e->tcp, x->server, pkt, len,
+		if (!tcp_start(e->tcp, x->slot.server, pkt, len,
 		    now + (uint64_t)e->cfg.timeout_ms * 1000000u, x))
 			try_failed(e, x);
 	}
@@ -416,9 +457,9 @@ on_tcp_done(void *ctx, void *owner, const uint8_t *msg, size_t len)
 	struct engine *e = ctx;
 	struct exchange *x = owner;
 
-	if (msg != NULL && dnsmsg_parse(msg, len, &e->resp) == DNS_OK && e->resp.id == x->id &&
-	    e->resp.qr && e->resp.qname_len == x->qname.len &&
-	    memcmp(e->resp.qname, x->sent_name, x->qname.len) == 0 && e->resp.qtype == x->qtype) {
+	if (msg != NULL && dnsmsg_parse(msg, len, &e->resp) == DNS_OK && e->resp.id == x->slot.id &&
+	    e->resp.qr && e->resp.qname_len == x->name_len &&
+	    memcmp(e->resp.qname, name_of(x), x->name_len) == 0 && e->resp.qtype == x->slot.qtype) {
 		deliver_answer(e, x);
 		return;
 	}
@@ -431,7 +472,7 @@ on_packet(void *ctx, const struct udp_packet *p)
 {
 	struct engine *e = ctx;
 	struct exchange *x;
-	uint32_t slot;
+	struct slot *s;
 
 	e->stats.received++;
 	if (e->dump != NULL)
@@ -442,12 +483,12 @@ on_packet(void *ctx, const struct udp_packet *p)
 		e->stats.drop_malformed++;
 		return;
 	}
-	slot = e->resp.id ^ cookie_mask(&e->key, p->src, p->dport);
-	if (slot >= e->cfg.max_inflight || (x = e->slots[slot]) == NULL) {
+	if ((s = slot_find(e->slots, p->dport, e->resp.id)) == NULL) {
 		e->stats.drop_unmatched++;
 		return;
 	}
-	if (!answer_matches(x, p, &e->resp)) {
+	x = exchange_of_slot(s);
+	if (!slot_answer_matches(s, name_of(x), x->name_len, p, &e->resp)) {
 		e->stats.drop_mismatch++;
 		return;
 	}
@@ -476,9 +517,9 @@ poll_timeout_ms(struct engine *e, uint64_t now, int max_wait_ms)
 		return 0;
 	for (int i = 0; i < TIMER_LISTS; i++)
 		if (!TAILQ_EMPTY(&e->timers[i]))
-			until = min_u64(until, TAILQ_FIRST(&e->timers[i])->deadline_ns);
+			until = min_u64(until, deadline_of(e, TAILQ_FIRST(&e->timers[i])));
 	until = min_u64(until, tcp_next_deadline(e->tcp));
-	if (e->nqueued > 0 && e->nfree > 0) {
+	if (e->nqueued > 0 && slot_used(e->slots) < e->max_inflight) {
 		/* Sendable when both the global rate and some server's cap allow. */
 		uint64_t global = now + throttle_wait_ns(&e->throttle, now);
 		uint64_t server = pacing_next_ns(e->pacing, now);

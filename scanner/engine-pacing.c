@@ -5,6 +5,11 @@
 
 #include "pacing.h"
 
+/* Credit is counted in billionths of a packet: a nanosecond at a whole number
+ * of packets per second adds a whole number of units, so the accounting is
+ * exact however fine the clock. */
+#define UNIT 1000000000ull
+
 TAILQ_HEAD(paced_list, paced);
 
 enum server_list { IN_NONE, IN_READY, IN_SLEEPING, IN_IDLE };
@@ -14,9 +19,9 @@ struct server {
 	TAILQ_ENTRY(server) link;	/* in exactly one of ready, sleeping, idle */
 	enum server_list in;
 	uint32_t addr;
-	double tokens;
-	uint64_t last_ns;		/* tokens were right at this time */
-	uint64_t wake_ns;		/* sleeping: a token is due */
+	uint64_t credit;		/* in UNITs; at most pacing.full */
+	uint64_t last_ns;		/* credit was right at this time */
+	uint64_t wake_ns;		/* sleeping: a packet's credit is due */
 	struct paced_list waiting;
 	size_t nwaiting;
 };
@@ -25,7 +30,8 @@ TAILQ_HEAD(server_list_head, server);
 RB_HEAD(server_tree, server);
 
 struct pacing {
-	double pps, burst;
+	uint64_t rate;			/* packets per second the buckets refill at; 0: no cap */
+	uint64_t full;			/* a bucket's size, in UNITs */
 	struct server_tree servers;
 	size_t nservers, nwaiting;
 	/* ready: work and a token; sleeping: work, no token yet; idle: no work,
@@ -53,9 +59,26 @@ pacing_new(double pps)
 
 	if (p == NULL)
 		err(1, "out of memory");
-	p->pps = pps;
-	/* No burst: a server never sees more than its cap in any second. */
-	p->burst = 1;
+	if (pps > 0) {
+		/*
+		 * A bucket of `burst` packets refilled at cap - burst + 1 a second.
+		 * In any window of one second a server gets less than burst + rate
+		 * = cap + 1 packets, so at most its cap: the credit it had when the
+		 * window opened (at most burst) plus what accrued until its last
+		 * packet, which leaves before the window closes (less than rate).
+		 * The burst is 10 ms of the cap: a server may take many packets in
+		 * one turn of the event loop (a turn is shorter), so a high cap is
+		 * reached, not one packet per turn, and the steady rate is 1% under
+		 * the cap. At least 2, so that the millisecond the loop's timing may
+		 * be late is not lost each time; but under 50 a second the packet
+		 * the burst costs would be more than that, and it stays 1.
+		 */
+		uint64_t cap = pps < 1 ? 1 : (uint64_t)pps;
+		uint64_t burst = cap < 50 ? 1 : cap / 100 > 2 ? cap / 100 : 2;
+
+		p->rate = cap - burst + 1;
+		p->full = burst * UNIT;
+	}
 	RB_INIT(&p->servers);
 	TAILQ_INIT(&p->ready);
 	TAILQ_INIT(&p->sleeping);
@@ -93,17 +116,22 @@ static void
 refill(const struct pacing *p, struct server *s, uint64_t now)
 {
 	if (now > s->last_ns) {
-		s->tokens += (double)(now - s->last_ns) * p->pps / 1e9;
-		if (s->tokens > p->burst)
-			s->tokens = p->burst;
+		uint64_t gap = p->full - s->credit;
+		uint64_t elapsed = now - s->last_ns;
+
+		/* Dividing first keeps the product from overflowing on long gaps. */
+		s->credit = elapsed >= gap / p->rate + 1 ? p->full : s->credit + elapsed * p->rate;
+		if (s->credit > p->full)
+			s->credit = p->full;
 		s->last_ns = now;
 	}
 }
 
+/* The first time the credit reaches one packet (it is short of one now). */
 static uint64_t
-token_due(const struct pacing *p, const struct server *s)
+credit_due(const struct pacing *p, const struct server *s)
 {
-	return s->last_ns + (uint64_t)((1 - s->tokens) * 1e9 / p->pps) + 1;
+	return s->last_ns + (UNIT - s->credit + p->rate - 1) / p->rate;
 }
 
 void
@@ -116,7 +144,7 @@ pacing_push(struct pacing *p, uint32_t server, struct paced *item)
 		if ((s = calloc(1, sizeof(*s))) == NULL)
 			err(1, "out of memory");
 		s->addr = server;
-		s->tokens = p->burst;
+		s->credit = p->full;
 		TAILQ_INIT(&s->waiting);
 		RB_INSERT(server_tree, &p->servers, s);
 		p->nservers++;
@@ -147,7 +175,7 @@ forget_idle(struct pacing *p, uint64_t now)
 
 	while ((s = TAILQ_FIRST(&p->idle)) != NULL) {
 		refill(p, s, now);
-		if (s->tokens < p->burst)
+		if (s->credit < p->full)
 			break;
 		move(p, s, IN_NONE);
 		RB_REMOVE(server_tree, &p->servers, s);
@@ -166,19 +194,19 @@ pacing_pop(struct pacing *p, uint64_t now)
 		move(p, s, IN_READY);
 	forget_idle(p, now);
 	while ((s = TAILQ_FIRST(&p->ready)) != NULL) {
-		if (p->pps > 0) {
+		if (p->rate > 0) {
 			refill(p, s, now);
-			if (s->tokens < 1) {
-				s->wake_ns = token_due(p, s);
+			if (s->credit < UNIT) {
+				s->wake_ns = credit_due(p, s);
 				move(p, s, IN_SLEEPING);
 				continue;
 			}
-			s->tokens -= 1;
+			s->credit -= UNIT;
 		}
 		item = take(p, s);
 		if (s->nwaiting > 0) {
 			move(p, s, IN_READY);	/* to the back: round-robin */
-		} else if (p->pps > 0) {
+		} else if (p->rate > 0) {
 			move(p, s, IN_IDLE);
 		} else {
 			move(p, s, IN_NONE);

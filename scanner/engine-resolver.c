@@ -36,7 +36,8 @@ resolver_free(struct resolver *r)
 		RB_REMOVE(host_tree, &r->hosts, h);
 		free(h);
 	}
-	pool_drain(&r->walks);
+	for (int k = 0; k < WALK_SIZES; k++)
+		pool_drain(&r->walks[k]);
 	free(r);
 }
 

@@ -6,12 +6,24 @@
 #include "resolver-impl.h"
 #include "zonefile.h"
 
+/*
+ * A walk lives while its question is out, and a window starts thousands at
+ * once: it keeps its name and its chain at their wire length, in a tail of
+ * one of two sizes (almost every walk has a short name and at most one
+ * name in its chain).
+ */
+enum wsize { W_SMALL, W_LARGE };
+static const size_t wtail[WALK_SIZES] = {
+	128,
+	DNAME_WIRE_MAX + CHAIN_MAX * (1 + DNAME_WIRE_MAX),
+};
+
 struct walk {
 	struct resolver *r;
-	struct dname qname;
 	uint16_t qtype;
 	bool find_cut;
-	struct chain chain;
+	uint8_t size;			/* enum wsize */
+	uint8_t qname_len, nchain;
 	struct zone *zone;
 	int referrals;
 	const char *last_error;
@@ -20,7 +32,30 @@ struct walk {
 	TAILQ_ENTRY(walk) follow;	/* in a flight's followers */
 	walk_fn *fn;
 	void *ctx;
+	uint8_t tail[];			/* qname, then each chain name: its length, its wire */
 };
+
+static const struct dname *
+qname_of(const struct walk *w, struct dname *out)
+{
+	out->len = w->qname_len;
+	memcpy(out->wire, w->tail, w->qname_len);
+	return out;
+}
+
+static const struct chain *
+chain_of(const struct walk *w, struct chain *out)
+{
+	size_t pos = w->qname_len;
+
+	out->n = w->nchain;
+	for (uint8_t i = 0; i < w->nchain; i++) {
+		out->names[i].len = w->tail[pos++];
+		memcpy(out->names[i].wire, w->tail + pos, out->names[i].len);
+		pos += out->names[i].len;
+	}
+	return out;
+}
 
 /*
  * Walks that would ask the same zone for the same child (example.com and
@@ -71,7 +106,7 @@ finish(struct walk *w, enum walk_outcome outcome, const struct xreply *x, const 
 		res.rtt_ms = x->rtt_ms;
 	}
 	w->fn(w->ctx, &res);
-	pool_put(&w->r->walks, w);
+	pool_put(&w->r->walks[w->size], w);
 }
 
 static const char *
@@ -89,10 +124,13 @@ rcode_reason(uint16_t rcode)
 static bool
 has_answer(const struct walk *w, const struct dns_response *resp)
 {
+	struct dname qname;
+
+	qname_of(w, &qname);
 	for (size_t i = 0; i < resp->nrr; i++) {
 		const struct dns_rr *rr = &resp->rr[i];
 
-		if (rr->section == DNS_ANSWER && dname_equal(&rr->owner, &w->qname) &&
+		if (rr->section == DNS_ANSWER && dname_equal(&rr->owner, &qname) &&
 		    (rr->type == w->qtype || rr->type == DNS_TYPE_CNAME))
 			return true;
 	}
@@ -104,6 +142,9 @@ has_answer(const struct walk *w, const struct dns_response *resp)
 static const struct dname *
 referral_owner(const struct walk *w, const struct dns_response *resp)
 {
+	struct dname qname;
+
+	qname_of(w, &qname);
 	for (size_t i = 0; i < resp->nrr; i++) {
 		const struct dns_rr *rr = &resp->rr[i];
 
@@ -111,7 +152,7 @@ referral_owner(const struct walk *w, const struct dns_response *resp)
 			continue;
 		if (dname_equal(&rr->owner, &w->zone->name) ||
 		    !dname_is_under(&rr->owner, &w->zone->name) ||
-		    !dname_is_under(&w->qname, &rr->owner))
+		    !dname_is_under(&qname, &rr->owner))
 			return NULL;
 		return &rr->owner;
 	}
@@ -134,6 +175,7 @@ handle_reply(struct walk *w, const struct xreply *x)
 {
 	const struct dns_response *resp = x->resp;
 	const struct dname *owner;
+	struct dname qname;
 
 	if (x->kind == X_EXCLUDED) {
 		finish(w, WALK_EXCLUDED, x, "excluded");
@@ -156,7 +198,7 @@ handle_reply(struct walk *w, const struct xreply *x)
 	if ((owner = referral_owner(w, resp)) != NULL) {
 		struct zone *next;
 
-		if (w->find_cut && dname_equal(owner, &w->qname)) {
+		if (w->find_cut && dname_equal(owner, qname_of(w, &qname))) {
 			finish(w, WALK_REFERRAL, x, NULL);
 			return true;
 		}
@@ -184,7 +226,8 @@ land(struct resolver *r, struct flight *f)
 
 	RB_REMOVE(flight_tree, &r->flights, f);
 	while ((w = TAILQ_FIRST(&f->followers)) != NULL) {
-		struct zone *z = zone_deepest(r, &w->qname, w->find_cut);
+		struct dname qname;
+		struct zone *z = zone_deepest(r, qname_of(w, &qname), w->find_cut);
 
 		TAILQ_REMOVE(&f->followers, w, follow);
 		if (z == NULL || z == w->zone) {
@@ -220,13 +263,14 @@ static bool
 follow_flight(struct walk *w)
 {
 	struct flight key, *f;
-	int below = dname_label_count(&w->qname) - dname_label_count(&w->zone->name);
+	struct dname qname;
+	int below = dname_label_count(qname_of(w, &qname)) - dname_label_count(&w->zone->name);
 
 	/* One label below, the answer is this name's own: nobody else's. */
 	if (w->solo || below < 2)
 		return false;
 	key.zone = w->zone;
-	if (!dname_strip(&w->qname, below - 1, &key.child))
+	if (!dname_strip(&qname, below - 1, &key.child))
 		return false;
 	if ((f = RB_FIND(flight_tree, &w->r->flights, &key)) != NULL) {
 		TAILQ_INSERT_TAIL(&f->followers, w, follow);
@@ -247,10 +291,11 @@ ask_zonefile(struct walk *w)
 {
 	struct dns_response *resp = malloc(sizeof(*resp));
 	struct xreply x;
+	struct dname qname;
 
 	if (resp == NULL)
 		err(1, "out of memory");
-	zonefile_answer(w->zone->file, &w->qname, w->qtype, resp);
+	zonefile_answer(w->zone->file, qname_of(w, &qname), w->qtype, resp);
 	memset(&x, 0, sizeof(x));
 	x.kind = X_ANSWER;
 	x.resp = resp;
@@ -263,6 +308,7 @@ static void
 on_zone_ready(void *ctx)
 {
 	struct walk *w = ctx;
+	struct dname qname;
 
 	if (w->zone->file != NULL) {
 		ask_zonefile(w);
@@ -274,12 +320,14 @@ on_zone_ready(void *ctx)
 	}
 	if (follow_flight(w))
 		return;
-	engine_ask(w->r->engine, &w->qname, w->qtype, w->zone->v4, w->zone->n4, on_reply, w);
+	engine_ask(w->r->engine, qname_of(w, &qname), w->qtype, w->zone->v4, w->zone->n4, on_reply, w);
 }
 
 static void
 walk_at(struct walk *w, struct zone *z)
 {
+	struct chain chain;
+
 	if (z != w->zone)
 		w->solo = false;
 	/* Take the new zone before leaving the old, so trimming spares both. */
@@ -287,7 +335,7 @@ walk_at(struct walk *w, struct zone *z)
 	if (w->zone != NULL)
 		zone_release(w->r, w->zone);
 	w->zone = z;
-	if (!zone_wait(w->r, z, &w->chain, on_zone_ready, w))
+	if (!zone_wait(w->r, z, chain_of(w, &chain), on_zone_ready, w))
 		finish(w, WALK_ERROR, NULL, "loop");
 }
 
@@ -295,18 +343,28 @@ void
 walk_chained(struct resolver *r, const struct dname *qname, uint16_t qtype, bool find_cut,
     const struct chain *c, walk_fn *fn, void *ctx)
 {
-	struct walk *w = pool_get(&r->walks, sizeof(*w));
+	size_t len = qname->len, pos;
+	enum wsize k;
+	struct walk *w;
 	struct zone *z;
 
+	for (uint8_t i = 0; i < c->n; i++)
+		len += 1 + (size_t)c->names[i].len;
+	k = len <= wtail[W_SMALL] ? W_SMALL : W_LARGE;
+	w = pool_get(&r->walks[k], sizeof(*w) + wtail[k]);
+	w->size = (uint8_t)k;
 	w->r = r;
-	w->qname.len = qname->len;
-	memcpy(w->qname.wire, qname->wire, qname->len);
+	w->qname_len = qname->len;
+	memcpy(w->tail, qname->wire, qname->len);
+	pos = qname->len;
+	w->nchain = c->n;
+	for (uint8_t i = 0; i < c->n; i++) {
+		w->tail[pos++] = c->names[i].len;
+		memcpy(w->tail + pos, c->names[i].wire, c->names[i].len);
+		pos += c->names[i].len;
+	}
 	w->qtype = qtype;
 	w->find_cut = find_cut;
-	/* Only the names in use: most walks start from an empty chain. */
-	w->chain.n = c->n;
-	for (uint8_t i = 0; i < c->n; i++)
-		w->chain.names[i] = c->names[i];
 	w->zone = NULL;
 	w->referrals = 0;
 	w->last_error = NULL;

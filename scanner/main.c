@@ -510,7 +510,7 @@ main(int argc, char **argv)
 	struct options o = {
 		.eng = { .rate = 2000, .per_server = DEFAULT_PER_SERVER, .retries = 2,
 		    .timeout_ms = 1000, .edns_size = 1232,
-		    .max_inflight = 65536 },
+		    .max_inflight = 0 },
 		.window = WINDOW_AUTO, .wait_s = WAIT_AUTO, .shard = 1, .shards = 1, .shuffle = SHUFFLE_AUTO,
 	};
 	struct scan_options so = { .stop = &stop_requested };

@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "portblock.h"
-#include "randpool.h"
 
 /* The kernel's ephemeral range: ports it may hand to other programs' sockets. */
 static void
@@ -203,12 +202,6 @@ portblock_hold_free_dual(struct portblock *pb, uint32_t src, const uint8_t *src6
 	snprintf(err, errlen, "no block of %u free source ports (other scans hold them all?); "
 	    "give one with --source-port", count);
 	return false;
-}
-
-uint16_t
-portblock_pick(const struct portblock *pb)
-{
-	return pb->usable[randpool_below((uint32_t)pb->nusable)];
 }
 
 void

@@ -166,6 +166,14 @@ put_name(struct jbuf *out, const struct dname *n)
 }
 
 static void
+put_ev_name(struct jbuf *out, const struct evidence *ev, struct ev_name n)
+{
+	struct dname name;
+
+	put_name(out, evidence_name(ev, n, &name));
+}
+
+static void
 put_addr(struct jbuf *out, const struct addr *a)
 {
 	char buf[ADDR_TEXT_MAX];
@@ -195,7 +203,7 @@ put_parent(struct jbuf *out, const struct evidence *ev)
 		return;
 	}
 	jb_s(out, ",\"parent\":{\"zone\":");
-	put_name(out, &ev->parent_zone);
+	put_ev_name(out, ev, ev->parent_zone);
 	if (ev->have_parent_server) {
 		jb_s(out, ",\"server\":");
 		put_addr(out, &ev->parent_server);
@@ -214,8 +222,9 @@ put_child(struct jbuf *out, const struct evidence *ev, uint8_t i)
 
 	for (size_t c = 0; c < ev->nchild; c++)
 		if (ev->child[c].ns == i)
-			for (uint8_t k = 0; k < ev->child[c].naddrs; k++)
-				(void)addr_set_add(all, &n, EV_MAX_ADDRS * 2, &ev->child[c].addrs[k]);
+			for (uint8_t k = 0; k < ev->child[c].addrs.n; k++)
+				(void)addr_set_add(all, &n, EV_MAX_ADDRS * 2,
+				    &evidence_addrs(ev, ev->child[c].addrs)[k]);
 	put_addrs(out, all, n);
 }
 
@@ -263,18 +272,18 @@ put_ns(struct jbuf *out, const struct evidence *ev)
 		if (i > 0)
 			jb_c(out, ',');
 		jb_s(out, "{\"name\":");
-		put_name(out, &ns->name);
+		put_ev_name(out, ev, ns->name);
 		jb_s(out, ns->in_domain ? ",\"in_domain\":true" : ",\"in_domain\":false");
 		if (ns->in_domain) {
 			jb_s(out, ",\"glue\":");
-			put_addrs(out, ns->glue, ns->nglue);
+			put_addrs(out, evidence_addrs(ev, ns->glue), ns->glue.n);
 			jb_s(out, ",\"child\":");
 			put_child(out, ev, i);
-			put_servers(out, ev, ns->glue, ns->nglue);
+			put_servers(out, ev, evidence_addrs(ev, ns->glue), ns->glue.n);
 		} else {
 			jb_s(out, ns->resolved ? ",\"resolved\":true,\"addrs\":" : ",\"resolved\":false,\"addrs\":");
-			put_addrs(out, ns->addrs, ns->naddrs);
-			put_servers(out, ev, ns->addrs, ns->naddrs);
+			put_addrs(out, evidence_addrs(ev, ns->addrs), ns->addrs.n);
+			put_servers(out, ev, evidence_addrs(ev, ns->addrs), ns->addrs.n);
 		}
 		jb_c(out, '}');
 	}
@@ -287,7 +296,7 @@ put_problem(struct jbuf *out, const struct evidence *ev, const struct problem *p
 	jb_s(out, "{\"kind\":\"");
 	jb_s(out, problem_name(p->kind));
 	jb_s(out, "\",\"ns\":");
-	put_name(out, &ev->ns[p->ns].name);
+	put_ev_name(out, ev, ev->ns[p->ns].name);
 	switch (p->kind) {
 	case PROBLEM_MISSING:
 		break;
@@ -331,12 +340,10 @@ put_problem(struct jbuf *out, const struct evidence *ev, const struct problem *p
 	jb_c(out, '}');
 }
 
-/* The "domain" key, and "input" when the line was written otherwise (an IDN). */
+/* After "domain": "input" when the line was written otherwise (an IDN). */
 static void
-put_domain(struct jbuf *out, const struct dname *domain, const char *input)
+put_input(struct jbuf *out, const char *input)
 {
-	jb_s(out, "{\"domain\":");
-	put_name(out, domain);
 	if (input != NULL) {
 		jb_s(out, ",\"input\":");
 		put_string(out, input, strlen(input));
@@ -348,7 +355,9 @@ ndjson_domain(FILE *f, const struct evidence *ev, const struct verdict *v, const
 {
 	struct jbuf *out = &line;
 
-	put_domain(out, &ev->domain, input);
+	jb_s(out, "{\"domain\":");
+	put_ev_name(out, ev, ev->domain);
+	put_input(out, input);
 	jb_s(out, ",\"status\":\"");
 	jb_s(out, status_name(v->status));
 	jb_c(out, '"');
@@ -379,7 +388,9 @@ ndjson_excluded(FILE *f, const struct dname *domain, const char *input)
 {
 	struct jbuf *out = &line;
 
-	put_domain(out, domain, input);
+	jb_s(out, "{\"domain\":");
+	put_name(out, domain);
+	put_input(out, input);
 	jb_s(out, ",\"status\":\"excluded\",\"resolvable\":false,\"parent\":null,\"ns\":[],\"problems\":[]}\n");
 	jb_flush(out, f);
 }

@@ -25,6 +25,9 @@
 #define HOST_CACHE_MAX 16384
 #endif
 
+/* Walks come in two sizes (engine-walk.c). */
+#define WALK_SIZES 2
+
 /* The names being resolved on the way to this walk: meeting one again is a loop. */
 struct chain {
 	uint8_t n;
@@ -99,7 +102,7 @@ struct resolver {
 	struct zone_lru zone_lru;
 	struct host_lru host_lru;
 	size_t zones_idle, hosts_idle;
-	struct pool walks;		/* finished walks, for the next ones */
+	struct pool walks[WALK_SIZES];	/* finished walks, for the next ones, by size */
 	struct flight_tree flights;	/* referrals being asked for, walks waiting on them */
 	bool aborting;		/* nothing is forgotten while the trees are walked */
 };

@@ -201,25 +201,29 @@ dname_is_under(const struct dname *name, const struct dname *zone)
 }
 
 void
-dname_mix_case(const struct dname *n, uint8_t *out, uint64_t bits)
+dname_recase(uint8_t *wire, size_t len, uint64_t bits)
 {
 	size_t pos = 0;
 
-	while (pos < n->len) {
-		uint8_t l = n->wire[pos];
+	while (pos < len) {
+		uint8_t l = wire[pos++];
 
-		out[pos++] = l;
-		for (uint8_t i = 0; i < l; i++, pos++) {
-			uint8_t c = n->wire[pos];
+		for (uint8_t i = 0; i < l && pos < len; i++, pos++) {
+			uint8_t c = wire[pos] | 0x20;
 
 			if (c >= 'a' && c <= 'z') {
-				if (bits & 1)
-					c = (uint8_t)(c - 'a' + 'A');
+				wire[pos] = bits & 1 ? (uint8_t)(c - 'a' + 'A') : c;
 				bits = bits >> 1 | bits << 63;
 			}
-			out[pos] = c;
 		}
 	}
+}
+
+void
+dname_mix_case(const struct dname *n, uint8_t *out, uint64_t bits)
+{
+	memcpy(out, n->wire, n->len);
+	dname_recase(out, n->len, bits);
 }
 
 bool

@@ -20,20 +20,26 @@ ip(const char *text)
 static void
 ev_init(struct evidence *ev, const char *domain)
 {
+	struct dname n;
+
 	memset(ev, 0, sizeof(*ev));
-	cr_assert(dname_from_text(domain, &ev->domain));
+	cr_assert(dname_from_text(domain, &n));
+	ev->domain = evidence_put_name(ev, &n);
 	ev->parent = PARENT_DELEGATED;
-	cr_assert(dname_from_text("com.", &ev->parent_zone));
+	cr_assert(dname_from_text("com.", &n));
+	ev->parent_zone = evidence_put_name(ev, &n);
 }
 
 static uint8_t
 add_ns(struct evidence *ev, const char *name)
 {
 	struct ev_ns *ns = evidence_add_ns(ev);
+	struct dname n, domain;
 
 	cr_assert_not_null(ns);
-	cr_assert(dname_from_text(name, &ns->name));
-	ns->in_domain = dname_is_under(&ns->name, &ev->domain);
+	cr_assert(dname_from_text(name, &n));
+	ns->name = evidence_put_name(ev, &n);
+	ns->in_domain = dname_is_under(&n, evidence_name(ev, ev->domain, &domain));
 	return (uint8_t)(ev->nns - 1);
 }
 
@@ -44,12 +50,15 @@ ns_glued(struct evidence *ev, const char *name, ...)
 	uint8_t i = add_ns(ev, name);
 	va_list ap;
 	const char *a;
+	struct addr list[EV_MAX_ADDRS];
+	size_t n = 0;
 
 	cr_assert(ev->ns[i].in_domain, "%s is not in the domain", name);
 	va_start(ap, name);
 	while ((a = va_arg(ap, const char *)) != NULL)
-		ev->ns[i].glue[ev->ns[i].nglue++] = ip(a);
+		list[n++] = ip(a);
 	va_end(ap);
+	ev->ns[i].glue = evidence_put_addrs(ev, list, n);
 	return i;
 }
 
@@ -60,13 +69,16 @@ ns_resolved(struct evidence *ev, const char *name, ...)
 	uint8_t i = add_ns(ev, name);
 	va_list ap;
 	const char *a;
+	struct addr list[EV_MAX_ADDRS];
+	size_t n = 0;
 
 	cr_assert_not(ev->ns[i].in_domain, "%s is in the domain", name);
 	ev->ns[i].resolved = true;
 	va_start(ap, name);
 	while ((a = va_arg(ap, const char *)) != NULL)
-		ev->ns[i].addrs[ev->ns[i].naddrs++] = ip(a);
+		list[n++] = ip(a);
 	va_end(ap);
+	ev->ns[i].addrs = evidence_put_addrs(ev, list, n);
 	return i;
 }
 
@@ -104,6 +116,8 @@ child(struct evidence *ev, uint8_t ns, const char *srv, uint16_t qtype, enum chi
 	struct ev_child *c;
 	va_list ap;
 	const char *x;
+	struct addr list[EV_MAX_ADDRS];
+	size_t n = 0;
 
 	cr_assert(s >= 0, "server %s not probed", srv);
 	c = evidence_add_child(ev);
@@ -113,8 +127,9 @@ child(struct evidence *ev, uint8_t ns, const char *srv, uint16_t qtype, enum chi
 	c->kind = kind;
 	va_start(ap, kind);
 	while ((x = va_arg(ap, const char *)) != NULL)
-		c->addrs[c->naddrs++] = ip(x);
+		list[n++] = ip(x);
 	va_end(ap);
+	c->addrs = evidence_put_addrs(ev, list, n);
 }
 
 #define A(ev, ns, srv, ...) child(ev, ns, srv, DNS_TYPE_A, CHILD_ADDRS, __VA_ARGS__, (const char *)NULL)

@@ -1,0 +1,216 @@
+/* test_pacing.c -- the per-server cap on a simulated clock: never above it in any second,
+ * and reached however high it is, not one packet per turn of the event loop. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+
+#include "pacing.h"
+
+#define NS 1000000000ull
+#define MAX_SERVERS 4
+
+struct item {
+	struct paced paced;
+	int server;
+};
+
+/* The send times of each server, in order. */
+struct log {
+	uint64_t *at[MAX_SERVERS];
+	size_t n[MAX_SERVERS], cap[MAX_SERVERS];
+};
+
+static void
+log_add(struct log *l, int server, uint64_t t)
+{
+	if (l->n[server] == l->cap[server]) {
+		l->cap[server] = l->cap[server] ? l->cap[server] * 2 : 1024;
+		l->at[server] = realloc(l->at[server], l->cap[server] * sizeof(uint64_t));
+		cr_assert_not_null(l->at[server]);
+	}
+	l->at[server][l->n[server]++] = t;
+}
+
+static void
+log_free(struct log *l)
+{
+	for (int i = 0; i < MAX_SERVERS; i++)
+		free(l->at[i]);
+}
+
+/* The most packets in any window [t, t + 1 s): some such window opens at a send. */
+static size_t
+max_per_second(const uint64_t *at, size_t n)
+{
+	size_t best = 0, j = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		while (j < n && at[j] < at[i] + NS)
+			j++;
+		if (j - i > best)
+			best = j - i;
+	}
+	return best;
+}
+
+static struct item *
+item_new(int server)
+{
+	struct item *it = malloc(sizeof(*it));
+
+	cr_assert_not_null(it);
+	it->server = server;
+	return it;
+}
+
+/* A steady supply: every server always has `depth` items waiting. */
+static void
+top_up(struct pacing *p, int nservers, size_t depth, size_t *waiting)
+{
+	for (int s = 0; s < nservers; s++)
+		while (waiting[s] < depth) {
+			pacing_push(p, (uint32_t)(0x7f350001 + s), &item_new(s)->paced);
+			waiting[s]++;
+		}
+}
+
+/*
+ * The event loop's use of the pacing: every turn (`tick` ns apart, or
+ * pseudo-random turns up to 2 * tick with jitter) takes up to `batch` items
+ * at one time stamp, for `seconds` of simulated time.
+ */
+static void
+run(double cap, int nservers, uint64_t tick, bool jitter, unsigned batch, unsigned seconds,
+    struct log *l)
+{
+	struct pacing *p = pacing_new(cap);
+	size_t waiting[MAX_SERVERS] = { 0 };
+	uint64_t now = 1000 * NS, end = now + seconds * NS, seed = 7;
+	struct paced *pd;
+
+	while (now < end) {
+		top_up(p, nservers, 2 * batch, waiting);
+		for (unsigned i = 0; i < batch && (pd = pacing_pop(p, now)) != NULL; i++) {
+			struct item *it = (struct item *)pd;
+
+			log_add(l, it->server, now);
+			waiting[it->server]--;
+			free(it);
+		}
+		if (jitter) {
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			now += 1 + (seed >> 33) % (2 * tick);
+		} else {
+			now += tick;
+		}
+	}
+	while ((pd = pacing_pop_any(p)) != NULL)
+		free(pd);
+	pacing_free(p);
+}
+
+static void
+check(double cap, int nservers, uint64_t tick, bool jitter, unsigned batch, unsigned seconds,
+    double want_share)
+{
+	struct log l = { 0 };
+
+	run(cap, nservers, tick, jitter, batch, seconds, &l);
+	for (int s = 0; s < nservers; s++) {
+		size_t most = max_per_second(l.at[s], l.n[s]);
+
+		cr_assert_leq(most, (size_t)cap, "cap %.0f: server %d got %zu in one second",
+		    cap, s, most);
+		cr_assert_geq((double)l.n[s], want_share * cap * seconds,
+		    "cap %.0f, tick %llu ns: server %d got %zu in %u s", cap,
+		    (unsigned long long)tick, s, l.n[s], seconds);
+	}
+	log_free(&l);
+}
+
+Test(pacing, low_caps_exact)
+{
+	check(1, 1, 1000000, false, 256, 10, 0.9);
+	check(2, 2, 1000000, true, 256, 10, 0.95);
+	check(49, 1, 1000000, false, 256, 10, 0.95);
+	check(50, 3, 1000000, false, 256, 10, 0.98);
+	check(199, 1, 1000000, true, 256, 10, 0.99);
+}
+
+/* The bug this replaced: a burst of one gave about one packet per server per turn. */
+Test(pacing, high_caps_not_bound_to_turns)
+{
+	check(10000, 3, 1000000, false, 256, 4, 0.98);
+	check(100000, 3, 1000000, false, 1024, 3, 0.98);
+	check(100000, 2, 3000000, true, 4096, 3, 0.98);
+}
+
+Test(pacing, odd_turns_never_above_cap)
+{
+	check(1000, 3, 50000, true, 8, 5, 0.95);
+	check(3000, 1, 5000000, true, 1 << 16, 5, 0.95);
+	check(3000, 1, 40000000, true, 1 << 16, 5, 0.1);
+	check(777, 2, 333333, true, 3, 5, 0.95);
+}
+
+/* What a server may take in one turn after a pause: the burst, not a second's worth. */
+Test(pacing, burst_is_small)
+{
+	struct pacing *p = pacing_new(100000);
+	struct paced *pd;
+	size_t n = 0;
+
+	for (int i = 0; i < 5000; i++)
+		pacing_push(p, 0x7f350001, &item_new(0)->paced);
+	while ((pd = pacing_pop(p, 5 * NS)) != NULL) {
+		free(pd);
+		n++;
+	}
+	cr_assert_eq(n, 1000, "took %zu in one turn", n);
+	cr_assert_eq(pacing_next_ns(p, 5 * NS), 5 * NS + (NS + 99000) / 99001);
+	while ((pd = pacing_pop_any(p)) != NULL)
+		free(pd);
+	pacing_free(p);
+}
+
+/* A server forgotten while idle comes back with a full bucket only: no second above the cap. */
+Test(pacing, forgetting_idle_servers_keeps_the_cap)
+{
+	struct log l = { 0 };
+	struct pacing *p = pacing_new(300);
+	uint64_t now = 10 * NS;
+	struct paced *pd;
+
+	for (int round = 0; round < 200; round++, now += NS / 50) {
+		/* a few at a time, with pauses long enough for the server to be forgotten */
+		for (int i = 0; i < 5; i++)
+			pacing_push(p, 0x7f350009, &item_new(0)->paced);
+		for (uint64_t t = now; t < now + NS / 50; t += NS / 1000)
+			while ((pd = pacing_pop(p, t)) != NULL) {
+				log_add(&l, 0, t);
+				free(pd);
+			}
+	}
+	cr_assert_leq(max_per_second(l.at[0], l.n[0]), 300);
+	cr_assert_eq(l.n[0], 1000);
+	while ((pd = pacing_pop_any(p)) != NULL)
+		free(pd);
+	pacing_free(p);
+	log_free(&l);
+}
+
+Test(pacing, no_cap_no_wait)
+{
+	struct pacing *p = pacing_new(0);
+	struct paced *pd;
+	size_t n = 0;
+
+	for (int i = 0; i < 100000; i++)
+		pacing_push(p, (uint32_t)(i % 3), &item_new(0)->paced);
+	while ((pd = pacing_pop(p, NS)) != NULL) {
+		free(pd);
+		n++;
+	}
+	cr_assert_eq(n, 100000);
+	cr_assert_eq(pacing_servers(p), 0);
+	pacing_free(p);
+}

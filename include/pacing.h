@@ -21,6 +21,9 @@ struct pacing *pacing_new(double pps);
 void pacing_free(struct pacing *p);
 /* Queue item for server (IPv4, host order). */
 void pacing_push(struct pacing *p, uint32_t server, struct paced *item);
+/* The same for an IPv6 server (network order): one cap per address, both
+ * families alike (an IPv4-mapped address is the IPv4 server). */
+void pacing_push6(struct pacing *p, const uint8_t server[16], struct paced *item);
 /* The next item whose server may be sent to now, round-robin over servers;
  * NULL if none may. The caller then sends exactly that one packet. */
 struct paced *pacing_pop(struct pacing *p, uint64_t now_ns);

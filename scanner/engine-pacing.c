@@ -18,7 +18,7 @@ struct server {
 	RB_ENTRY(server) node;
 	TAILQ_ENTRY(server) link;	/* in exactly one of ready, sleeping, idle */
 	enum server_list in;
-	uint32_t addr;
+	uint64_t addr_hi, addr_lo;	/* the IPv6 address; IPv4 as ::ffff:a.b.c.d */
 	uint64_t credit;		/* in UNITs; at most pacing.full */
 	uint64_t last_ns;		/* credit was right at this time */
 	uint64_t wake_ns;		/* sleeping: a packet's credit is due */
@@ -46,7 +46,9 @@ int server_cmp(struct server *a, struct server *b);
 int
 server_cmp(struct server *a, struct server *b)
 {
-	return a->addr < b->addr ? -1 : a->addr > b->addr;
+	if (a->addr_lo != b->addr_lo)
+		return a->addr_lo < b->addr_lo ? -1 : 1;
+	return a->addr_hi < b->addr_hi ? -1 : a->addr_hi > b->addr_hi;
 }
 
 RB_PROTOTYPE(server_tree, server, node, server_cmp)
@@ -134,16 +136,18 @@ credit_due(const struct pacing *p, const struct server *s)
 	return s->last_ns + (UNIT - s->credit + p->rate - 1) / p->rate;
 }
 
-void
-pacing_push(struct pacing *p, uint32_t server, struct paced *item)
+static void
+push(struct pacing *p, uint64_t hi, uint64_t lo, struct paced *item)
 {
 	struct server key, *s;
 
-	key.addr = server;
+	key.addr_hi = hi;
+	key.addr_lo = lo;
 	if ((s = RB_FIND(server_tree, &p->servers, &key)) == NULL) {
 		if ((s = calloc(1, sizeof(*s))) == NULL)
 			err(1, "out of memory");
-		s->addr = server;
+		s->addr_hi = hi;
+		s->addr_lo = lo;
 		s->credit = p->full;
 		TAILQ_INIT(&s->waiting);
 		RB_INSERT(server_tree, &p->servers, s);
@@ -154,6 +158,24 @@ pacing_push(struct pacing *p, uint32_t server, struct paced *item)
 	p->nwaiting++;
 	if (s->in == IN_NONE || s->in == IN_IDLE)
 		move(p, s, IN_READY);
+}
+
+void
+pacing_push(struct pacing *p, uint32_t server, struct paced *item)
+{
+	push(p, 0, 0xffff00000000ull | server, item);
+}
+
+void
+pacing_push6(struct pacing *p, const uint8_t server[16], struct paced *item)
+{
+	uint64_t hi = 0, lo = 0;
+
+	for (int i = 0; i < 8; i++) {
+		hi = hi << 8 | server[i];
+		lo = lo << 8 | server[8 + i];
+	}
+	push(p, hi, lo, item);
 }
 
 static struct paced *

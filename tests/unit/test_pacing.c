@@ -214,3 +214,37 @@ Test(pacing, no_cap_no_wait)
 	cr_assert_eq(pacing_servers(p), 0);
 	pacing_free(p);
 }
+
+/* Items pushed at t = 0 that one server's bucket lets out at once. */
+static size_t
+burst_of(struct pacing *p)
+{
+	size_t n = 0;
+	struct paced *it;
+
+	while ((it = pacing_pop(p, 0)) != NULL) {
+		free(it);
+		n++;
+	}
+	return n;
+}
+
+Test(pacing, ipv6_servers_have_caps_of_their_own)
+{
+	struct pacing *p = pacing_new(10);
+	uint8_t a[16] = { 0xfd, [15] = 1 }, b[16] = { 0xfd, [15] = 2 };
+	uint8_t mapped[16] = { [10] = 0xff, [11] = 0xff, 0x7f, 0x35, 0x00, 0x01 };
+	struct paced *it;
+
+	for (int i = 0; i < 5; i++) {
+		pacing_push6(p, a, &item_new(0)->paced);
+		pacing_push6(p, b, &item_new(1)->paced);
+		pacing_push(p, 0x7f350001, &item_new(2)->paced);
+		pacing_push6(p, mapped, &item_new(2)->paced);
+	}
+	cr_assert_eq(pacing_servers(p), 3, "::ffff:127.53.0.1 is the IPv4 server");
+	cr_assert_eq(burst_of(p), 3, "a burst of one each, not a shared one");
+	while ((it = pacing_pop_any(p)) != NULL)
+		free(it);
+	pacing_free(p);
+}

@@ -16,6 +16,8 @@
 struct engine_config {
 	char ifname[IF_NAMESIZE];
 	uint32_t src;			/* host order */
+	bool ipv6;			/* IPv6 servers are asked too, from src6 on ifname */
+	uint8_t src6[16];		/* network order */
 	uint16_t port_lo, port_hi;	/* 0: the first free block of port_count ports */
 	uint16_t port_count;
 	double rate;			/* packets per second, all servers */
@@ -72,12 +74,16 @@ void engine_set_exclude(struct engine *e, const struct exclude *x);
 void engine_set_dump(struct engine *e, struct pcapdump *d);
 
 /*
- * Ask qname/qtype of the IPv4 servers given (others are ignored; with none
- * the question times out at once). Try k goes to server (start + k) mod n,
+ * Ask qname/qtype of the servers given: IPv4 ones, and IPv6 ones when the
+ * engine has IPv6 (others are ignored; with none the question times out at
+ * once). Try k goes to server (start + k) mod n,
  * start chosen at random. fn is never called from inside engine_ask.
  */
 void engine_ask(struct engine *e, const struct dname *qname, uint16_t qtype,
     const struct addr *servers, size_t nservers, xreply_fn *fn, void *ctx);
+
+/* IPv6 servers are asked (engine_config.ipv6). */
+bool engine_ipv6(const struct engine *e);
 
 /* Send what the rate allows, wait up to max_wait_ms for answers (or until
  * wake_fd, when not -1, is readable), run timers. */

@@ -7,6 +7,7 @@
 #include <sys/queue.h>
 #include <time.h>
 
+#include "bytes.h"
 #include "capture.h"
 #include "cookie.h"
 #include "engine.h"
@@ -35,10 +36,12 @@ _Static_assert(DNS_QUERY_MAX <= RAWSEND_PAYLOAD_MAX, "a query must fit a raw pac
  * There are as many exchanges as questions in progress, so each holds one
  * copy of its name, in the case of its last try, and its servers, in a tail
  * of one of two sizes: most questions go to one server with a short name.
+ * A question with an IPv6 server among its servers holds them all as IPv6
+ * addresses (IPv4 ones mapped, ::ffff:a.b.c.d), in a wide tail.
  */
 #define SMALL_SERVERS 2
 #define SMALL_NAME 48
-enum xsize { X_SMALL, X_LARGE, X_SIZES };
+enum xsize { X_SMALL, X_LARGE, X_SMALL6, X_LARGE6, X_SIZES };
 
 struct exchange {
 	TAILQ_ENTRY(exchange) link;	/* timer list, done list or TCP wait list */
@@ -49,24 +52,27 @@ struct exchange {
 	bool excluded;			/* settled without asking: all servers excluded */
 	uint8_t size;			/* enum xsize */
 	uint8_t name_len;
+	bool cur6;			/* the current try is to an IPv6 server (slot.server 0) */
 	uint64_t sent_ns;
 	xreply_fn *fn;
 	void *ctx;
-	uint32_t servers[];		/* IPv4, host order; then the name (name_of) */
+	uint32_t servers[];		/* IPv4, host order (wide: 16 bytes each); then the name */
 };
 
 static const struct {
-	size_t servers, name;
+	size_t servers, name, name_at;	/* name_at: bytes of servers before the name */
 } xsizes[X_SIZES] = {
-	{ SMALL_SERVERS, SMALL_NAME },
-	{ ENGINE_MAX_SERVERS, DNAME_WIRE_MAX },
+	{ SMALL_SERVERS, SMALL_NAME, SMALL_SERVERS * 4 },
+	{ ENGINE_MAX_SERVERS, DNAME_WIRE_MAX, ENGINE_MAX_SERVERS * 4 },
+	{ SMALL_SERVERS, SMALL_NAME, SMALL_SERVERS * 16 },
+	{ ENGINE_MAX_SERVERS, DNAME_WIRE_MAX, ENGINE_MAX_SERVERS * 16 },
 };
 
 TAILQ_HEAD(xlist, exchange);
 
 struct engine {
 	struct engine_config cfg;
-	struct rawsend *tx;
+	struct rawsend *tx, *tx6;	/* tx6: NULL without IPv6 */
 	struct capture *rx;
 	struct portblock ports;
 	struct cookie_key key;
@@ -112,13 +118,20 @@ engine_new(const struct engine_config *cfg, char *err, size_t errlen, bool *need
 	TAILQ_INIT(&e->done);
 	TAILQ_INIT(&e->tcp_wait);
 	e->tcp = tcp_pool_new(TCP_MAX, cfg->src);
+	if (cfg->ipv6)
+		tcp_pool_set_src6(e->tcp, cfg->src6);
 	cookie_key_random(&e->key);
 	throttle_init(&e->throttle, cfg->rate, engine_now_ns());
 	if ((e->tx = rawsend_open(cfg->ifname, cfg->src, err, errlen, need_privilege)) == NULL)
 		goto fail;
+	if (cfg->ipv6 &&
+	    (e->tx6 = rawsend_open6(cfg->ifname, cfg->src6, err, errlen, need_privilege)) == NULL)
+		goto fail;
 	if (cfg->port_lo == 0 ?
-	    !portblock_hold_free(&e->ports, cfg->src, cfg->port_count, err, errlen) :
-	    !portblock_hold(&e->ports, cfg->src, cfg->port_lo, cfg->port_hi, err, errlen))
+	    !portblock_hold_free_dual(&e->ports, cfg->src, cfg->ipv6 ? cfg->src6 : NULL,
+	    cfg->port_count, err, errlen) :
+	    !portblock_hold_dual(&e->ports, cfg->src, cfg->ipv6 ? cfg->src6 : NULL,
+	    cfg->port_lo, cfg->port_hi, err, errlen))
 		goto fail;
 	e->cfg.port_lo = e->ports.lo;
 	e->cfg.port_hi = e->ports.hi;
@@ -126,7 +139,9 @@ engine_new(const struct engine_config *cfg, char *err, size_t errlen, bool *need
 	e->max_inflight = slot_capacity(e->slots);
 	if (cfg->max_inflight > 0 && cfg->max_inflight < e->max_inflight)
 		e->max_inflight = cfg->max_inflight;
-	if ((e->rx = capture_open(cfg->ifname, cfg->src, e->cfg.port_lo, e->cfg.port_hi, err, errlen)) == NULL) {		*need_privilege = strstr(err, "ermission") != NULL || strstr(err, "not permitted") != NULL;
+	if ((e->rx = capture_open_dual(cfg->ifname, cfg->src, cfg->ipv6 ? cfg->src6 : NULL,
+	    e->cfg.port_lo, e->cfg.port_hi, err, errlen)) == NULL) {
+		*need_privilege = strstr(err, "ermission") != NULL || strstr(err, "not permitted") != NULL;
 		goto fail;
 	}
 	return e;
@@ -159,6 +174,34 @@ exchange_of_slot(struct slot *s)
 	return (struct exchange *)((char *)s - offsetof(struct exchange, slot));
 }
 
+static bool
+wide(const struct exchange *x)
+{
+	return x->size >= X_SMALL6;
+}
+
+/* Server i of a wide exchange. */
+static uint8_t *
+server6_at(struct exchange *x, unsigned i)
+{
+	return (uint8_t *)x->servers + 16 * i;
+}
+
+static bool
+v4_mapped(const uint8_t a[16])
+{
+	static const uint8_t prefix[12] = { [10] = 0xff, [11] = 0xff };
+
+	return memcmp(a, prefix, sizeof(prefix)) == 0;
+}
+
+/* Index of the server the last try went to. */
+static unsigned
+tried(const struct exchange *x)
+{
+	return (x->start + x->tries + x->nservers - 1) % x->nservers;
+}
+
 static void
 server_addr(struct addr *a, uint32_t v4)
 {
@@ -166,18 +209,37 @@ server_addr(struct addr *a, uint32_t v4)
 	    (uint8_t)v4 });
 }
 
+static void
+server_of(struct exchange *x, unsigned i, struct addr *a)
+{
+	const uint8_t *b;
+
+	if (!wide(x)) {
+		server_addr(a, x->servers[i]);
+		return;
+	}
+	b = server6_at(x, i);
+	if (v4_mapped(b))
+		addr_from_v4(a, b + 12);
+	else
+		addr_from_v6(a, b);
+}
+
 static uint8_t *
 name_of(struct exchange *x)
 {
-	return (uint8_t *)(x->servers + xsizes[x->size].servers);
+	return (uint8_t *)x->servers + xsizes[x->size].name_at;
 }
 
 static struct exchange *
-exchange_new(struct engine *e, size_t nservers, size_t name_len)
+exchange_new(struct engine *e, size_t nservers, size_t name_len, bool any6)
 {
 	enum xsize k = nservers <= SMALL_SERVERS && name_len <= SMALL_NAME ? X_SMALL : X_LARGE;
-	struct exchange *x = pool_get(&e->exchanges[k],
-	    sizeof(*x) + xsizes[k].servers * sizeof(x->servers[0]) + xsizes[k].name);
+	struct exchange *x;
+
+	if (any6)
+		k = k == X_SMALL ? X_SMALL6 : X_LARGE6;
+	x = pool_get(&e->exchanges[k], sizeof(*x) + xsizes[k].name_at + xsizes[k].name);
 
 	x->size = (uint8_t)k;
 	return x;
@@ -193,9 +255,22 @@ exchange_put(struct engine *e, struct exchange *x)
 static void
 enqueue(struct engine *e, struct exchange *x)
 {
-	x->slot.server = x->servers[(x->start + x->tries) % x->nservers];
-	pacing_push(e->pacing, x->slot.server, &x->paced);
+	unsigned i = (x->start + x->tries) % x->nservers;
+	const uint8_t *a;
+
 	e->nqueued++;
+	if (!wide(x)) {
+		x->slot.server = x->servers[i];
+		pacing_push(e->pacing, x->slot.server, &x->paced);
+		return;
+	}
+	a = server6_at(x, i);
+	x->cur6 = !v4_mapped(a);
+	x->slot.server = x->cur6 ? 0 : get32(a + 12);
+	if (x->cur6)
+		pacing_push6(e->pacing, a, &x->paced);
+	else
+		pacing_push(e->pacing, x->slot.server, &x->paced);
 }
 
 static void
@@ -227,6 +302,7 @@ engine_free(struct engine *e)
 	free_list(&e->tcp_wait);
 	tcp_pool_free(e->tcp);
 	rawsend_close(e->tx);
+	rawsend_close(e->tx6);
 	capture_close(e->rx);
 	portblock_release(&e->ports);
 	slot_table_free(e->slots);
@@ -246,22 +322,37 @@ void
 engine_ask(struct engine *e, const struct dname *qname, uint16_t qtype,
     const struct addr *servers, size_t nservers, xreply_fn *fn, void *ctx)
 {
-	uint32_t v4[ENGINE_MAX_SERVERS];
+	const struct addr *keep[ENGINE_MAX_SERVERS];
 	size_t n = 0;
-	bool excluded = false;
+	bool excluded = false, any6 = false;
 	struct exchange *x;
 
 	for (size_t i = 0; i < nservers && n < ENGINE_MAX_SERVERS; i++) {
-		if (servers[i].family != AF_INET)
+		if (servers[i].family == AF_INET6 && e->tx6 != NULL) {
+			keep[n++] = &servers[i];
+			any6 = true;
+		} else if (servers[i].family != AF_INET) {
 			continue;
-		if (exclude_v4(e->exclude, addr_v4(&servers[i])))
+		} else if (exclude_v4(e->exclude, addr_v4(&servers[i]))) {
 			excluded = true;
-		else
-			v4[n++] = addr_v4(&servers[i]);
+		} else {
+			keep[n++] = &servers[i];
+		}
 	}
-	x = exchange_new(e, n, qname->len);
-	memcpy(x->servers, v4, n * sizeof(v4[0]));
+	x = exchange_new(e, n, qname->len, any6);
+	for (size_t i = 0; i < n; i++) {
+		if (!any6) {
+			x->servers[i] = addr_v4(keep[i]);
+		} else if (keep[i]->family == AF_INET6) {
+			memcpy(server6_at(x, (unsigned)i), keep[i]->bytes, 16);
+		} else {
+			memset(server6_at(x, (unsigned)i), 0, 10);
+			memset(server6_at(x, (unsigned)i) + 10, 0xff, 2);
+			memcpy(server6_at(x, (unsigned)i) + 12, keep[i]->bytes, 4);
+		}
+	}
 	x->nservers = (uint8_t)n;
+	x->cur6 = false;
 	x->name_len = qname->len;
 	memcpy(name_of(x), qname->wire, qname->len);
 	x->slot.qtype = qtype;
@@ -303,9 +394,17 @@ send_one(struct engine *e, struct exchange *x, uint64_t now)
 	(void)slot_take(e->slots, &x->slot);	/* the caller saw room */
 	dname_recase(name_of(x), x->name_len, randpool_u64());
 	len = build_query(e, x, pkt);
-	rawsend_udp(e->tx, x->slot.server, x->slot.port, 53, pkt, len);
-	if (e->dump != NULL)
-		pcapdump_udp(e->dump, e->cfg.src, x->slot.server, x->slot.port, 53, pkt, len);
+	if (x->cur6) {
+		const uint8_t *to = server6_at(x, (x->start + x->tries) % x->nservers);
+
+		rawsend_udp6(e->tx6, to, x->slot.port, 53, pkt, len);
+		if (e->dump != NULL)
+			pcapdump_udp6(e->dump, e->cfg.src6, to, x->slot.port, 53, pkt, len);
+	} else {
+		rawsend_udp(e->tx, x->slot.server, x->slot.port, 53, pkt, len);
+		if (e->dump != NULL)
+			pcapdump_udp(e->dump, e->cfg.src, x->slot.server, x->slot.port, 53, pkt, len);
+	}
 	e->stats.sent++;
 	if (x->tries > 0)
 		e->stats.retries++;
@@ -333,6 +432,8 @@ send_queued(struct engine *e, uint64_t now)
 		send_one(e, exchange_of(item), now);
 	}
 	rawsend_flush(e->tx);
+	if (e->tx6 != NULL)
+		rawsend_flush(e->tx6);
 }
 
 static void
@@ -364,7 +465,7 @@ deliver_timeout(struct engine *e, struct exchange *x)
 	r.kind = x->excluded ? X_EXCLUDED : X_TIMEOUT;
 	r.final = true;
 	if (x->nservers > 0)
-		server_addr(&r.server, x->servers[(x->start + x->tries + x->nservers - 1) % x->nservers]);
+		server_of(x, tried(x), &r.server);
 	x->fn(x->ctx, &r);
 	exchange_put(e, x);
 }
@@ -415,7 +516,7 @@ deliver_answer(struct engine *e, struct exchange *x)
 	memset(&r, 0, sizeof(r));
 	r.kind = X_ANSWER;
 	r.resp = &e->resp;
-	server_addr(&r.server, x->slot.server);
+	server_of(x, tried(x), &r.server);
 	r.rtt_ms = (double)(engine_now_ns() - x->sent_ns) / 1e6;
 	r.final = !tries_left(e, x);
 	if (!x->fn(x->ctx, &r) && !r.final)
@@ -445,8 +546,10 @@ tcp_begin(struct engine *e, uint64_t now)
 		e->ntcp_wait--;
 		x->sent_ns = now;
 		e->stats.tcp++;
-		if (!tcp_start(e->tcp, x->slot.server, pkt, len,
-		    now + (uint64_t)e->cfg.timeout_ms * 1000000u, x))
+		if (!(x->cur6 ? tcp_start6(e->tcp, server6_at(x, tried(x)), pkt, len,
+		    now + (uint64_t)e->cfg.timeout_ms * 1000000u, x) :
+		    tcp_start(e->tcp, x->slot.server, pkt, len,
+		    now + (uint64_t)e->cfg.timeout_ms * 1000000u, x)))
 			try_failed(e, x);
 	}
 }
@@ -488,7 +591,11 @@ on_packet(void *ctx, const struct udp_packet *p)
 		return;
 	}
 	x = exchange_of_slot(s);
-	if (!slot_answer_matches(s, name_of(x), x->name_len, p, &e->resp)) {
+	/* An IPv6 try has server 0 in its slot, as IPv6 packets have source 0:
+	 * the family, and then the IPv6 source, tell them apart. */
+	if (!slot_answer_matches(s, name_of(x), x->name_len, p, &e->resp) ||
+	    (p->family == AF_INET6) != x->cur6 ||
+	    (x->cur6 && memcmp(p->src6, server6_at(x, tried(x)), 16) != 0)) {
 		e->stats.drop_mismatch++;
 		return;
 	}
@@ -559,6 +666,12 @@ engine_step(struct engine *e, int max_wait_ms, int wake_fd)
 }
 
 bool
+engine_ipv6(const struct engine *e)
+{
+	return e->tx6 != NULL;
+}
+
+bool
 engine_idle(const struct engine *e)
 {
 	return e->nqueued == 0 && e->ninflight == 0 && e->ndone == 0 &&
@@ -615,6 +728,6 @@ const struct engine_stats *
 engine_stats(struct engine *e)
 {
 	e->stats.kernel_drops = capture_kernel_drops(e->rx);
-	e->stats.send_errors = rawsend_errors(e->tx);
+	e->stats.send_errors = rawsend_errors(e->tx) + (e->tx6 != NULL ? rawsend_errors(e->tx6) : 0);
 	return &e->stats;
 }

@@ -139,14 +139,15 @@ zone_release(struct resolver *r, struct zone *z)
 	zone_trim(r);
 }
 
+/* Both families: the engine asks the IPv6 ones only when it has IPv6. */
 static void
-zone_add_v4(struct zone *z, const struct addr *a)
+zone_add_addr(struct zone *z, const struct addr *a)
 {
-	size_t n = z->n4;
+	size_t n = z->naddrs;
 
-	if (a->family == AF_INET && addr_set_add(z->v4, &n, ENGINE_MAX_SERVERS, a))
-		z->n4 = (uint8_t)n;
-	if (z->n4 > 0 && z->state == ZONE_UNRESOLVED)
+	if (addr_set_add(z->addrs, &n, ENGINE_MAX_SERVERS, a))
+		z->naddrs = (uint8_t)n;
+	if (z->naddrs > 0 && z->state == ZONE_UNRESOLVED)
 		z->state = ZONE_READY;
 }
 
@@ -167,8 +168,9 @@ resolver_add_hints(struct resolver *r, const struct hints *h)
 		}
 		zone_add_ns(z, &h->v[i].target);
 		for (size_t j = 0; j < h->n; j++)
-			if (h->v[j].type == DNS_TYPE_A && dname_equal(&h->v[j].owner, &h->v[i].target))
-				zone_add_v4(z, &h->v[j].addr);
+			if ((h->v[j].type == DNS_TYPE_A || h->v[j].type == DNS_TYPE_AAAA) &&
+			    dname_equal(&h->v[j].owner, &h->v[i].target))
+				zone_add_addr(z, &h->v[j].addr);
 	}
 	return count;
 }
@@ -205,12 +207,13 @@ zone_learn(struct resolver *r, const struct dname *owner, const struct dns_respo
 	for (size_t i = 0; i < resp->nrr; i++) {
 		const struct dns_rr *rr = &resp->rr[i];
 
-		if (rr->section != DNS_ADDITIONAL || rr->type != DNS_TYPE_A ||
+		if (rr->section != DNS_ADDITIONAL ||
+		    (rr->type != DNS_TYPE_A && rr->type != DNS_TYPE_AAAA) ||
 		    !dname_is_under(&rr->owner, bailiwick))
 			continue;
 		for (uint8_t k = 0; k < z->nns; k++)
 			if (dname_equal(&rr->owner, &z->ns[k]))
-				zone_add_v4(z, &rr->rd.addr);
+				zone_add_addr(z, &rr->rd.addr);
 	}
 	return z;
 }
@@ -232,7 +235,7 @@ settle(struct zone *z)
 {
 	if (z->state != ZONE_RESOLVING || z->pending > 0)
 		return;
-	z->state = z->n4 > 0 ? ZONE_READY : ZONE_DEAD;
+	z->state = z->naddrs > 0 ? ZONE_READY : ZONE_DEAD;
 	wake(z);
 }
 
@@ -245,7 +248,9 @@ on_ns_host(void *ctx, const struct host_result *h)
 	if (z->state != ZONE_RESOLVING)
 		return;		/* aborted meanwhile */
 	for (size_t i = 0; i < h->n4; i++)
-		zone_add_v4(z, &h->v4[i]);
+		zone_add_addr(z, &h->v4[i]);
+	for (size_t i = 0; i < h->n6; i++)
+		zone_add_addr(z, &h->v6[i]);
 	settle(z);
 }
 
@@ -296,7 +301,7 @@ zone_abort_all(struct resolver *r)
 
 	RB_FOREACH(z, zone_tree, &r->zones) {
 		if (z->state == ZONE_RESOLVING) {
-			z->state = z->n4 > 0 ? ZONE_READY : ZONE_DEAD;
+			z->state = z->naddrs > 0 ? ZONE_READY : ZONE_DEAD;
 			wake(z);
 		}
 	}

@@ -42,7 +42,7 @@ struct waiter {
 TAILQ_HEAD(waiters, waiter);
 
 enum zone_state {
-	ZONE_UNRESOLVED,	/* NS names known, no IPv4 address yet */
+	ZONE_UNRESOLVED,	/* NS names known, no address yet */
 	ZONE_RESOLVING,
 	ZONE_READY,
 	ZONE_DEAD,		/* none of its servers has an address */
@@ -58,8 +58,8 @@ struct zone {
 	struct dname name;
 	const struct zonefile *file;	/* answered from its zone file, not over the network */
 	enum zone_state state;
-	struct addr v4[ENGINE_MAX_SERVERS];
-	uint8_t n4;
+	struct addr addrs[ENGINE_MAX_SERVERS];	/* its servers, IPv4 and IPv6 (engine_ask picks) */
+	uint8_t naddrs;
 	struct dname *ns;		/* its NS names, for resolving a glueless zone */
 	uint8_t nns;
 	int pending;

@@ -240,7 +240,8 @@ on_probe(void *ctx, const struct xreply *x)
 	return true;
 }
 
-/* Step 4: every IPv4 address of every NS name gets "D SOA". */
+/* Step 4: every address of every NS name gets "D SOA"; an IPv6 one only when
+ * the engine has IPv6 (else it stays not_probed: data, never lame). */
 static void
 probe_servers(struct domain *d)
 {
@@ -258,7 +259,7 @@ probe_servers(struct domain *d)
 	evidence_name(ev, ev->domain, &domain);
 	step_begin(d, compare_glue);
 	for (uint8_t s = 0; s < ev->nservers; s++) {
-		if (ev->servers[s].addr.family != AF_INET)
+		if (ev->servers[s].addr.family == AF_INET6 && !engine_ipv6(d->engine))
 			continue;
 		engine_ask(d->engine, &domain, DNS_TYPE_SOA, &ev->servers[s].addr, 1,
 		    on_probe, op_new(d, 0, s, 0));

@@ -45,6 +45,13 @@ enum { EXIT_USAGE = 2, EXIT_SIGNAL_BASE = 128 };
 /* Names waiting in a shuffle block cost about 270 bytes each. */
 #define DEFAULT_SHUFFLE 16384
 
+/* --ipv6: auto probes IPv6 addresses when this host can send IPv6. */
+enum ipv6_mode { IPV6_AUTO, IPV6_ON, IPV6_OFF };
+
+/* Where --ipv6 auto looks for a route when the hints have no IPv6 server:
+ * a.root-servers.net, as good a stand-in for "the IPv6 internet" as any. */
+#define IPV6_PROBE_DST "2001:503:ba3e::2:30"
+
 struct options {
 	const char *input, *output, *parents, *resume, *pcap, *stats, *exclude;
 	const char *parent_zones[16];
@@ -55,6 +62,7 @@ struct options {
 	uint64_t seed;
 	bool seed_given;
 	bool quiet, ports_given, parent_only;
+	enum ipv6_mode ipv6;
 };
 
 static void
@@ -72,6 +80,10 @@ usage(FILE *f)
 	    "      --per-server PPS    cap for any single server address (default %d; 0: none)\n"
 	    "  -e, --interface IF      default: the interface of the route to the first server\n"
 	    "  -S, --source-ip IP      default: that interface's address\n"
+	    "      --ipv6 auto|on|off  probe IPv6 nameserver addresses; auto (default): when\n"
+	    "                          this host has an IPv6 route and a global or unique\n"
+	    "                          local source address; off: IPv6 addresses are data only\n"
+	    "      --source-ip6 IP     IPv6 source address (default: the route's)\n"
 	    "      --source-port P[-Q] ports to send from (default: the first block of %d free\n"
 	    "                          ports above, else below, the kernel's ephemeral range)\n"
 	    "      --retries N         tries after the first, per question (default 2)\n"
@@ -229,6 +241,8 @@ parse_args(int argc, char **argv, struct options *o)
 		{ "rate", required_argument, NULL, 'r' },
 		{ "interface", required_argument, NULL, 'e' },
 		{ "source-ip", required_argument, NULL, 'S' },
+		{ "ipv6", required_argument, NULL, '6' },
+		{ "source-ip6", required_argument, NULL, '7' },
 		{ "source-port", required_argument, NULL, 'P' },
 		{ "retries", required_argument, NULL, 'R' },
 		{ "timeout", required_argument, NULL, 'T' },
@@ -269,6 +283,21 @@ parse_args(int argc, char **argv, struct options *o)
 			if (!addr_parse(optarg, &a) || a.family != AF_INET)
 				bad_option("--source-ip '%s' is not an IPv4 address", optarg);
 			o->eng.src = addr_v4(&a);
+			break;
+		case '6':
+			if (strcmp(optarg, "auto") == 0)
+				o->ipv6 = IPV6_AUTO;
+			else if (strcmp(optarg, "on") == 0)
+				o->ipv6 = IPV6_ON;
+			else if (strcmp(optarg, "off") == 0)
+				o->ipv6 = IPV6_OFF;
+			else
+				bad_option("--ipv6 '%s': auto, on or off", optarg);
+			break;
+		case '7':
+			if (!addr_parse(optarg, &a) || a.family != AF_INET6)
+				bad_option("--source-ip6 '%s' is not an IPv6 address", optarg);
+			memcpy(o->eng.src6, a.bytes, 16);
 			break;
 		case 'P': parse_ports(optarg, o); break;
 		case 'R': o->eng.retries = (unsigned)number(optarg, "--retries", 0, 20); break;
@@ -380,6 +409,49 @@ load_hints(const char *path, struct hints *h)
 		fprintf(stderr, "gluescan: %s: no NS record with an IPv4 address, so no zone to start from\n", path);
 		exit(EXIT_USAGE);
 	}
+}
+
+/* The first IPv6 address of a server in the hints, else IPV6_PROBE_DST. */
+static void
+ipv6_probe_dst(const struct hints *h, uint8_t dst[16])
+{
+	struct addr a;
+
+	for (size_t i = 0; i < h->n; i++)
+		if (h->v[i].type == DNS_TYPE_AAAA) {
+			memcpy(dst, h->v[i].addr.bytes, 16);
+			return;
+		}
+	(void)addr_parse(IPV6_PROBE_DST, &a);
+	memcpy(dst, a.bytes, 16);
+}
+
+/*
+ * Whether the engine sends IPv6, and from where: a global or unique local
+ * source on the interface the IPv4 queries leave by (one capture sees one
+ * interface). --ipv6 on exits when that cannot be; auto goes without.
+ */
+static void
+setup_ipv6(struct options *o, const struct hints *h)
+{
+	char ifname[IF_NAMESIZE] = "", errbuf[256];
+	uint8_t dst[16];
+
+	if (o->ipv6 == IPV6_OFF)
+		return;
+	ipv6_probe_dst(h, dst);
+	if (!route_find6(dst, ifname, o->eng.src6, errbuf, sizeof(errbuf))) {
+		if (o->ipv6 == IPV6_ON)
+			errx(1, "--ipv6 on: %s", errbuf);
+		return;
+	}
+	if (strcmp(ifname, o->eng.ifname) != 0) {
+		if (o->ipv6 == IPV6_ON)
+			errx(1, "--ipv6 on: IPv6 leaves by %s, IPv4 by %s; give -e for both", ifname,
+			    o->eng.ifname);
+		return;
+	}
+	o->eng.ipv6 = true;
 }
 
 /* What the progress line and the closing reports need. */
@@ -570,6 +642,7 @@ main(int argc, char **argv)
 	(void)hints_first_server(&hints, &first);
 	if (!route_find(addr_v4(&first), o.eng.ifname, &o.eng.src, errbuf, sizeof(errbuf)))
 		errx(1, "%s", errbuf);
+	setup_ipv6(&o, &hints);
 	if ((e = engine_new(&o.eng, errbuf, sizeof(errbuf), &need_priv)) == NULL) {
 		if (need_priv)
 			errx(1, "raw packets need CAP_NET_RAW and CAP_NET_ADMIN: run as root or "

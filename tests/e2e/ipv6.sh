@@ -2,9 +2,13 @@
 # IPv6 test: the world of tools/world_cases6.txt (nameservers on fd00::6:0:0/96
 # beside 127.53.0.0/16) runs in a network namespace made for the test, whose
 # lo gets the IPv6 addresses (outside one, lo carries only ::1). First dig
-# checks that every case shows the DNS behaviour it is meant to show.
+# checks that every case shows the DNS behaviour it is meant to show; then
+# gluescan scans it with --ipv6 auto (the default), on and off, each verdict
+# compared with expected.tsv (expected-ipv6-off.tsv for off), with a small
+# EDNS size (TCP over IPv6), with --pcap (both families in one file), and
+# under 10% loss of UDP in both families.
 #
-#   tests/e2e/ipv6.sh      (as root)
+#   tests/e2e/ipv6.sh      (as root; GLUESCAN=binary, default ./gluescan)
 #
 # Last line: "N passed, M failed"; exits non-zero if M > 0.
 set -euo pipefail
@@ -15,6 +19,8 @@ NETNS=gluescan-v6-$$
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/gluescan-v6.XXXXXX")
 export GLUESCAN_WORLD_DIR=$TMP/world
 CASES=tools/world_cases6.txt
+GLUESCAN=${GLUESCAN:-./gluescan}
+SCAN_OPTS=(-q -r 2000 --timeout 400 --retries 2)
 
 PASS=0
 FAIL=0
@@ -96,5 +102,123 @@ q $G  lame-refused6.gv6       NS  NOERROR noaa '^ns2\.lame-refused6\.gv6\. 3600 
 q $REF6 lame-refused6.gv6     SOA REFUSED noaa
 q $G  lame-dual-silent6.gv6   NS  NOERROR noaa '^ns1\.lame-dual-silent6\.gv6\. 3600 IN AAAA fd00::6:99:1$'
 q $A  lame-dual-silent6.gv6   SOA NOERROR aa
+q $O6 truncated6.gv6only      NS  NOERROR noaa 'AUTHORITY: 12,'
+q $B6 truncated6.gv6only      SOA NOERROR aa
+
+# --- scans --------------------------------------------------------------------
+[ -x "$GLUESCAN" ] || { fail "setup: $GLUESCAN not found (build it first)"; summary; exit 1; }
+W=$GLUESCAN_WORLD_DIR
+
+# scan LABEL [OPTION...] -> $TMP/LABEL.json; every domain of the world once
+scan() {
+    local label=$1 rc=0
+    shift
+    in_ns timeout 300 "$GLUESCAN" "${SCAN_OPTS[@]}" "$@" -p "$W/root.hints" -i "$W/domains.txt" \
+        -o "$TMP/$label.json" 2>"$TMP/$label.stderr" || rc=$?
+    if [ "$rc" -eq 0 ]; then pass; else fail "[$label] gluescan exited $rc: $(head -c 300 "$TMP/$label.stderr")"; fi
+    if [ "$(jq -r .domain "$TMP/$label.json" | sort | uniq -u | wc -l)" -eq "$(wc -l <"$W/domains.txt")" ]; then
+        pass
+    else
+        fail "[$label] not exactly one line per domain"
+    fi
+}
+
+# verdicts LABEL EXPECTED_TSV
+verdicts() {
+    local label=$1 domain status resolvable got
+    while IFS=$'\t' read -r domain status resolvable; do
+        got=$(jq -r --arg d "$domain" 'select(.domain == $d) | "\(.status)/\(.resolvable)"' "$TMP/$label.json")
+        if [ "$got" = "$status/$resolvable" ]; then pass; else fail "$domain: got '$got' want $status/$resolvable ($label)"; fi
+    done <"$2"
+}
+
+# evidence LABEL DOMAIN DESCRIPTION JQ-FILTER (on the domain's object)
+evidence() {
+    if jq -e -s --arg d "$2" "map(select(.domain == \$d)) | length == 1 and (.[0] | $4)" \
+        "$TMP/$1.json" >/dev/null 2>&1; then
+        pass
+    else
+        fail "$2: $3 ($1)"
+    fi
+}
+lame() { printf 'any(.problems[]?; .kind == "lame" and .addr == "%s" and .reason == "%s")' "$1" "$2"; }
+result() { printf 'any(.ns[].servers[]?; .addr == "%s" and .result == "%s")' "$1" "$2"; }
+
+probed_evidence() {
+    local l=$1
+    evidence "$l" ok-dual.gv6 "not all four addresses authoritative, each with an rtt_ms" \
+        '[.ns[].servers[] | select(.result == "authoritative" and (.rtt_ms | type) == "number")] | length == 4'
+    evidence "$l" ok-aaaa-only.gv6 "fd00::6:10:2 not probed authoritative" "$(result fd00::6:10:2 authoritative)"
+    evidence "$l" lame-silent6.gv6 'no lame problem with "reason":"timeout" for fd00::6:99:1' "$(lame fd00::6:99:1 timeout)"
+    evidence "$l" lame-refused6.gv6 'no lame problem with "reason":"refused" for fd00::6:30:1' "$(lame fd00::6:30:1 refused)"
+    evidence "$l" lame-dual-silent6.gv6 "the IPv6 glue not lame, or the IPv4 one not authoritative" \
+        "$(lame fd00::6:99:1 timeout) and $(result 127.53.10.1 authoritative)"
+    evidence "$l" mismatched-aaaa6.gv6 "no mismatched problem naming AAAA glue fd00::6:10:11" \
+        'any(.problems[]?; .kind == "mismatched" and .ns == "ns1.mismatched-aaaa6.gv6" and .glue == "fd00::6:10:11")'
+    evidence "$l" ok-outofdomain6.gv6 "ns6.provider6.gv6 not resolved to its AAAA and probed" \
+        'any(.ns[]; .name == "ns6.provider6.gv6" and .in_domain == false and .addrs == ["fd00::6:20:6"] and any(.servers[]; .addr == "fd00::6:20:6" and .result == "authoritative"))'
+    evidence "$l" ok-v6tld.gv6only "the parent is not gv6only at fd00::6:2:1" \
+        '.parent.zone == "gv6only" and .parent.server == "fd00::6:2:1"'
+}
+
+scan auto
+verdicts auto "$W/expected.tsv"
+probed_evidence auto
+
+scan on --ipv6 on
+verdicts on "$W/expected.tsv"
+probed_evidence on
+
+scan off --ipv6 off
+verdicts off "$W/expected-ipv6-off.tsv"
+evidence off lame-silent6.gv6 "fd00::6:99:1 not not_probed" "$(result fd00::6:99:1 not_probed)"
+evidence off ok-outofdomain6.gv6 "fd00::6:20:6 not not_probed" "$(result fd00::6:20:6 not_probed)"
+if jq -e -s '[.[] | .problems[]? | select(.kind == "lame" and ((.addr // "") | test(":")))] | length == 0' \
+    "$TMP/off.json" >/dev/null; then
+    pass
+else
+    fail "[off] an IPv6 address is lame"
+fi
+if jq -e -s '[.[] | .ns[]?.servers[]? | select((.addr | test(":")) and .result != "not_probed")] | length == 0' \
+    "$TMP/off.json" >/dev/null; then
+    pass
+else
+    fail "[off] an IPv6 address was probed"
+fi
+
+# --- TCP over IPv6: the referral from the IPv6-only TLD comes truncated -------
+scan small-edns --edns-size 512 --stats "$TMP/small-edns.stats"
+verdicts small-edns "$W/expected.tsv"
+evidence small-edns truncated6.gv6only "the truncated referral not completed over TCP (12 NS names with AAAA glue)" \
+    '[.ns[] | select(.in_domain and .glue == ["fd00::6:10:2"])] | length == 12'
+if jq -e '.tcp > 0 and .tcp_failures == 0' "$TMP/small-edns.stats" >/dev/null; then pass; else
+    fail "[small-edns] no TCP exchange, or a failed one: $(jq -c '{tcp, tcp_failures}' "$TMP/small-edns.stats")"; fi
+
+# --- --pcap: both families in one file -----------------------------------------
+scan pcap --pcap "$TMP/both.pcap"
+verdicts pcap "$W/expected.tsv"
+if command -v tshark >/dev/null; then
+    n4=$(tshark -r "$TMP/both.pcap" -Y 'ip and dns' 2>/dev/null | wc -l)
+    n6=$(tshark -r "$TMP/both.pcap" -Y 'ipv6 and dns' 2>/dev/null | wc -l)
+    bad=$(tshark -r "$TMP/both.pcap" -o udp.check_checksum:TRUE -Y 'ipv6 and udp.srcport != 53 and udp.checksum.status == 0' 2>/dev/null | wc -l)
+    if [ "$n4" -gt 0 ] && [ "$n6" -gt 0 ] && [ "$bad" -eq 0 ]; then pass; else
+        fail "[pcap] $n4 IPv4 and $n6 IPv6 DNS packets, $bad IPv6 queries with a bad UDP checksum"; fi
+else
+    fail "[pcap] tshark not installed (make deps)"
+fi
+
+# --- 10% of UDP lost, both families (as loss.sh) -------------------------------
+in_ns nft -f - <<EOF2
+table inet gluescan_loss6 {
+    chain out {
+        type filter hook output priority 0; policy accept;
+        meta l4proto udp numgen random mod 100 < 10 counter drop
+    }
+}
+EOF2
+SCAN_OPTS=(-q -r 500 --timeout 200 --retries 6)
+scan loss
+verdicts loss "$W/expected.tsv"
+in_ns nft delete table inet gluescan_loss6
 
 summary

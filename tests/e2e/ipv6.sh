@@ -5,8 +5,8 @@
 # checks that every case shows the DNS behaviour it is meant to show; then
 # gluescan scans it with --ipv6 auto (the default), on and off, each verdict
 # compared with expected.tsv (expected-ipv6-off.tsv for off), with a small
-# EDNS size (TCP over IPv6), with --pcap (both families in one file), and
-# under 10% loss of UDP in both families.
+# EDNS size (TCP over IPv6), with --pcap (both families in one file), under
+# a flood of forged answers and under 10% loss of UDP, in both families.
 #
 #   tests/e2e/ipv6.sh      (as root; GLUESCAN=binary, default ./gluescan)
 #
@@ -206,6 +206,20 @@ if command -v tshark >/dev/null; then
 else
     fail "[pcap] tshark not installed (make deps)"
 fi
+
+# --- forged answers in both families: a flood during the scan changes nothing --
+servers=127.53.0.1,127.53.1.1,127.53.10.1,127.53.10.2,127.53.20.1,fd00::6:0:1,fd00::6:1:1,fd00::6:2:1
+servers=$servers,fd00::6:10:1,fd00::6:10:2,fd00::6:20:6,fd00::6:30:1
+in_ns tools/forge --ports 40000-40063 --servers "$servers" --names "$W/domains.txt" \
+    --dst 127.0.0.1 --dst6 fd00::6:0:1 --seconds 5 >"$TMP/forge.count" &
+forger=$!
+sleep 0.5
+SCAN_OPTS=(-q -r 60 --timeout 400 --retries 2)
+scan forged --source-port 40000-40063 --source-ip6 fd00::6:0:1 --stats "$TMP/forged.stats"
+wait "$forger" || fail "[forged] forger failed"
+verdicts forged "$W/expected.tsv"
+if jq -e '.packets.dropped > 1000' "$TMP/forged.stats" >/dev/null; then pass; else
+    fail "[forged] $(cat "$TMP/forge.count") forged, the drop counter shows $(jq -c .packets "$TMP/forged.stats")"; fi
 
 # --- 10% of UDP lost, both families (as loss.sh) -------------------------------
 in_ns nft -f - <<EOF2

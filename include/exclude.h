@@ -22,5 +22,7 @@ void exclude_free(struct exclude *x);
 bool exclude_domain(const struct exclude *x, const struct dname *name);
 /* True when the IPv4 address (host order) falls in a listed address or block. */
 bool exclude_v4(const struct exclude *x, uint32_t addr);
+/* The same for an IPv6 address (network order). */
+bool exclude_v6(const struct exclude *x, const uint8_t addr[16]);
 
 #endif

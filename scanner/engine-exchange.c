@@ -329,6 +329,10 @@ engine_ask(struct engine *e, const struct dname *qname, uint16_t qtype,
 
 	for (size_t i = 0; i < nservers && n < ENGINE_MAX_SERVERS; i++) {
 		if (servers[i].family == AF_INET6 && e->tx6 != NULL) {
+			if (exclude_v6(e->exclude, servers[i].bytes)) {
+				excluded = true;
+				continue;
+			}
 			keep[n++] = &servers[i];
 			any6 = true;
 		} else if (servers[i].family != AF_INET) {

@@ -186,6 +186,17 @@ else
     fail "[off] an IPv6 address was probed"
 fi
 
+# --- --exclude: an IPv6 block is never asked -----------------------------------
+printf 'fd00::6:99:0/112\n' >"$TMP/exclude6"
+scan exclude --exclude "$TMP/exclude6" --pcap "$TMP/exclude.pcap"
+evidence exclude lame-silent6.gv6 "fd00::6:99:1 not shown excluded, or the domain not ok" \
+    ".status == \"ok\" and $(result fd00::6:99:1 excluded)"
+if command -v tshark >/dev/null && [ "$(tshark -r "$TMP/exclude.pcap" -Y 'ipv6.dst == fd00::6:99:1' 2>/dev/null | wc -l)" -eq 0 ]; then
+    pass
+else
+    fail "[exclude] a packet went to the excluded fd00::6:99:1"
+fi
+
 # --- TCP over IPv6: the referral from the IPv6-only TLD comes truncated -------
 scan small-edns --edns-size 512 --stats "$TMP/small-edns.stats"
 verdicts small-edns "$W/expected.tsv"

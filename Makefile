@@ -20,10 +20,10 @@ UNIT_SRC  = $(wildcard tests/unit/*.c)
 UNIT_BIN  = build/unit-tests
 
 # libFuzzer targets: every parser of bytes from outside.
-FUZZ_TARGETS = dnsmsg hints inputline ndjson zonefile
+FUZZ_TARGETS = capture dnsmsg hints inputline ndjson zonefile
 FUZZ_SRC     = scanner/wire-addr.c scanner/wire-dname.c scanner/wire-msg.c \
 	scanner/conf-masterfile.c scanner/conf-hints.c scanner/input-line.c scanner/engine-zonefile.c \
-	scanner/out-ndjson.c scanner/deleg-verdict.c scanner/deleg-evidence.c
+	scanner/out-ndjson.c scanner/deleg-verdict.c scanner/deleg-evidence.c scanner/net-capture.c
 FUZZ_SECONDS ?= 60
 
 DEBIAN_PKGS = build-essential pkg-config libpcap-dev libnet1-dev libbsd-dev libidn2-dev libcriterion-dev \
@@ -86,7 +86,7 @@ unit: $(UNIT_BIN)
 build/fuzz-%: tests/fuzz/fuzz_%.c $(FUZZ_SRC) $(HDR)
 	@mkdir -p build
 	clang $(CPPFLAGS) $(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-o $@ $< $(FUZZ_SRC) -lbsd -lidn2
+		-o $@ $< $(FUZZ_SRC) -lbsd -lidn2 -lpcap
 
 # Each target for FUZZ_SECONDS (make fuzz FUZZ_SECONDS=600 for a long run);
 # new inputs go to build/corpus-*, the seeds stay in tests/fuzz/corpus.

@@ -8,6 +8,11 @@
  *   6       missing     (the TLD omits ns2's glue; the servers are as for ok)
  *   7       mismatched  ns2.d<i> A is ADDR2 with its last octet + 2, not the glue
  *   8       lame        the server at ADDR2 refuses d<i>
+ * An answer for the apex (d<i> SOA, d<i> NS) is what NSD with minimal-responses
+ * off gives: the NS set (in the authority section after a SOA) and, in the
+ * additional section, ns1's and ns2's A records as this child has them. For a
+ * mismatched domain that is not the glue, so a scanner that believes no
+ * mismatch from an additional section still asks "ns2.d<i> A" to decide it.
  * Anything else gets REFUSED. Batched with recvmmsg/sendmmsg on two sockets.
  */
 #include <arpa/inet.h>
@@ -101,6 +106,55 @@ soa_rr(uint8_t *p, uint16_t owner_off)
 	return 34;
 }
 
+/* The address the child serves for ns<which>.d<i>: the glue, except ns2 of a mismatched domain. */
+static uint32_t
+child_addr(int which, int cat)
+{
+	return which == 1 ? addr2_v4 - 1 : addr2_v4 + (cat == 7 ? 2 : 0);
+}
+
+/*
+ * At msg + pos: the zone's NS set (ns1 and ns2 under the name at zone_off),
+ * then their A records, as the child has them. The caller counts the two
+ * NS records in the section it chose and the two A records as additional.
+ * Returns the new end of the message: 68 bytes more.
+ */
+static size_t
+apex_records(uint8_t *msg, size_t pos, uint16_t zone_off, int cat)
+{
+	uint16_t target[2];
+
+	for (int k = 0; k < 2; k++) {
+		uint8_t *p = msg + pos;
+
+		p[0] = (uint8_t)(0xc0 | zone_off >> 8);
+		p[1] = (uint8_t)zone_off;
+		put16(p + 2, 2);
+		put16(p + 4, 1);
+		put32(p + 6, 3600);
+		put16(p + 10, 6);
+		p[12] = 3;
+		memcpy(p + 13, k == 0 ? "ns1" : "ns2", 3);
+		p[16] = (uint8_t)(0xc0 | zone_off >> 8);
+		p[17] = (uint8_t)zone_off;
+		target[k] = (uint16_t)(pos + 12);
+		pos += 18;
+	}
+	for (int k = 0; k < 2; k++) {
+		uint8_t *p = msg + pos;
+
+		p[0] = (uint8_t)(0xc0 | target[k] >> 8);
+		p[1] = (uint8_t)target[k];
+		put16(p + 2, 1);
+		put16(p + 4, 1);
+		put32(p + 6, 3600);
+		put16(p + 10, 4);
+		put32(p + 12, child_addr(k + 1, cat));
+		pos += 16;
+	}
+	return pos;
+}
+
 /* Build the answer in place in msg (len bytes of query); returns its length, 0 to stay silent. */
 static size_t
 answer(uint8_t *msg, size_t len, uint32_t local)
@@ -141,16 +195,23 @@ answer(uint8_t *msg, size_t len, uint32_t local)
 		goto refuse;
 	zone_off = (uint16_t)(labels[nl - 2] - msg);
 	if (nl == 2 && qtype == 6) {
-		/* the zone's SOA */
+		/* the zone's SOA; its NS set in authority, their addresses in additional */
 		put16(msg + 6, 1);
-		return len + soa_rr(msg + len, zone_off);
+		put16(msg + 8, 2);
+		put16(msg + 10, 2);
+		len += soa_rr(msg + len, zone_off);
+		return apex_records(msg, len, zone_off, cat);
+	}
+	if (nl == 2 && qtype == 2) {
+		/* the zone's NS set, their addresses in additional */
+		put16(msg + 6, 2);
+		put16(msg + 10, 2);
+		return apex_records(msg, len, zone_off, cat);
 	}
 	if (nl == 3 && qtype == 1 && (label_is(labels[0], "ns1") || label_is(labels[0], "ns2"))) {
-		uint32_t a = label_is(labels[0], "ns1") ? addr2_v4 - 1 : addr2_v4 + (cat == 7 ? 2 : 0);
-
 		put16(msg + 6, 1);
 		len += rr_header(msg + len, 1, 4);
-		put32(msg + len, a);
+		put32(msg + len, child_addr(label_is(labels[0], "ns1") ? 1 : 2, cat));
 		return len + 4;
 	}
 	if (nl == 2 || (nl == 3 && (label_is(labels[0], "ns1") || label_is(labels[0], "ns2")))) {

@@ -1004,6 +1004,28 @@ Test(verdict, mismatch_from_the_explicit_answer_only)
 	evidence_free(&ev);
 }
 
+/* A parent set of EV_MAX_NS names may have been cut: a name beyond it is not
+ * called the child's own. */
+Test(verdict, full_parent_ns_set_is_not_compared)
+{
+	struct evidence ev;
+	struct verdict v;
+	char name[64];
+
+	ev_init(&ev, "example.com.");
+	for (int i = 0; i < EV_MAX_NS; i++) {
+		snprintf(name, sizeof(name), "ns%d.provider.net.", i);
+		RESOLVED(&ev, name, "198.51.100.1");
+	}
+	server(&ev, "198.51.100.1", PROBE_AUTHORITATIVE);
+	NS_SET(&ev, "198.51.100.1", "ns0.provider.net.", "ns99.provider.net.");
+	verdict_decide(&ev, &v);
+	cr_assert_eq(v.status, STATUS_OK);
+	cr_assert_eq(v.nproblems, 0);
+	verdict_free(&v);
+	evidence_free(&ev);
+}
+
 Test(verdict, names)
 {
 	cr_assert_str_eq(status_name(STATUS_OK), "ok");

@@ -110,8 +110,10 @@ probe(struct window *w, const struct window_load *l, uint64_t now)
 	rate = (double)(l->answered - w->answered_at_probe) * 1e9 / (double)(now - w->probe_ns);
 	w->probe_ns = now;
 	w->answered_at_probe = l->answered;
-	failed = w->grew && rate < w->rate_before * GAIN;
-	if (w->grew && !failed)
+	/* A doubling is judged only once the window reached it: when something
+	 * else held it (the backlog, the CPU) it proved nothing either way. */
+	failed = w->grew && w->limited && rate < w->rate_before * GAIN;
+	if (w->grew && w->limited && !failed)
 		w->backoff = 0;
 	w->grew = false;
 	if (failed) {

@@ -37,6 +37,7 @@ struct dns_rr {
 		struct dname target;	/* NS, CNAME, SOA (mname) */
 		struct addr addr;	/* A, AAAA */
 	} rd;
+	uint32_t serial;	/* SOA */
 };
 
 struct dns_response {

@@ -13,6 +13,9 @@
 #define EV_MAX_ADDRS 16
 #define EV_MAX_SERVERS 64
 
+/* Sets of NS names and of servers are bit masks. */
+_Static_assert(EV_MAX_NS <= 32 && EV_MAX_SERVERS <= 64, "masks too narrow");
+
 enum parent_outcome {
 	PARENT_DELEGATED,
 	PARENT_NXDOMAIN,
@@ -48,11 +51,20 @@ struct ev_addrs {
 	uint8_t n;
 };
 
+/*
+ * An authoritative server's NS set for D, from the authority section of its
+ * SOA answer (or from the one explicit "D NS"), as two bit sets: the
+ * parent's NS names it lists (bit i: evidence.ns[i]) and the names only the
+ * child has (bit j: evidence.child_ns[j]).
+ */
 struct ev_server {
 	double rtt_ms;
 	struct addr addr;
 	uint16_t rcode;		/* PROBE_OTHER_RCODE */
 	enum probe result;
+	uint32_t serial;	/* PROBE_AUTHORITATIVE: its SOA serial */
+	bool has_ns_set;
+	uint32_t ns_set, child_ns;
 };
 
 struct ev_ns {
@@ -67,8 +79,14 @@ struct ev_ns {
 	const char *unresolved_reason;	/* static string */
 };
 
-/* One authoritative server's answer for "n A" or "n AAAA". */
-enum child_kind { CHILD_ADDRS, CHILD_NXDOMAIN, CHILD_NODATA };
+/*
+ * One authoritative server's addresses for an in-domain name n, of one type:
+ * its explicit answer for "n A" or "n AAAA", or what the additional section
+ * of its SOA answer listed. The additional section may omit records, so it
+ * confirms glue but never contradicts it: what it does not confirm is asked
+ * again, and the explicit answer takes the entry's place.
+ */
+enum child_kind { CHILD_ADDRS, CHILD_NXDOMAIN, CHILD_NODATA, CHILD_ADDITIONAL };
 
 struct ev_child {
 	uint8_t ns, server;	/* indices into evidence.ns / evidence.servers */
@@ -94,6 +112,9 @@ struct evidence {
 	size_t servers_cap;
 	struct ev_child *child;		/* grows with reallocarray */
 	size_t nchild, child_cap;
+	struct ev_name *child_ns;	/* NS names some server lists and the parent does not */
+	uint8_t nchild_ns;
+	size_t child_ns_cap;
 	uint8_t *store;			/* the names and address lists, packed */
 	size_t store_len, store_cap;
 };
@@ -111,6 +132,10 @@ int evidence_server(const struct evidence *ev, const struct addr *a);
 /* Add the server unless present; -1 when the table is full. */
 int evidence_add_server(struct evidence *ev, const struct addr *a);
 struct ev_child *evidence_add_child(struct evidence *ev);
+/* The entry for NS ns, server and qtype, or NULL. */
+struct ev_child *evidence_child(struct evidence *ev, uint8_t ns, uint8_t server, uint16_t qtype);
+/* Index of the child-only NS name, added unless present; -1 when EV_MAX_NS are there. */
+int evidence_add_child_ns(struct evidence *ev, const struct dname *name);
 /* A new NS entry (name empty, counts 0), or NULL when EV_MAX_NS are there. */
 struct ev_ns *evidence_add_ns(struct evidence *ev);
 /* Empty again, keeping the tables' memory for the next domain unless a large

@@ -21,8 +21,11 @@ enum problem_kind {
 	PROBLEM_MISMATCHED,	/* a glue address some authoritative server does not list */
 	PROBLEM_LAME,		/* an address not answering authoritatively, or an unresolvable name */
 	PROBLEM_CHILD_ONLY,	/* an address only the child lists: reported, not a fault */
+	PROBLEM_NS_SET,		/* some server's NS set for D is not the parent's */
+	PROBLEM_SERIAL,		/* the authoritative servers' SOA serials are not all equal */
 };
 
+/* ns_set and serial are about the domain, not one NS name: they have no ns. */
 struct problem {
 	enum problem_kind kind;
 	uint8_t ns;
@@ -30,7 +33,12 @@ struct problem {
 	struct addr addr;	/* the glue (mismatched), the server (lame), the child's (child_only) */
 	const char *reason;	/* lame */
 	bool dangling;		/* lame, unresolvable: the name's domain is not registered */
-	uint64_t servers;	/* mismatched: bit i = evidence.servers[i] does not list it */
+	/* Bit i = evidence.servers[i]. mismatched: does not list the glue;
+	 * ns_set: its NS set differs; serial: authoritative (has a serial). */
+	uint64_t servers;
+	/* ns_set: parent NS names some server omits (bit i = evidence.ns[i]) and
+	 * names only the child lists (bit j = evidence.child_ns[j]). */
+	uint32_t parent_only, child_only;
 };
 
 struct verdict {

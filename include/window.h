@@ -25,6 +25,7 @@ struct window_load {
 	size_t queued;		/* questions waiting to be sent */
 	int capped;		/* every one of them waits for a server's --per-server cap */
 	uint64_t sent;		/* packets sent since the start */
+	uint64_t answered;	/* answers matched since the start */
 };
 
 struct window {
@@ -36,14 +37,15 @@ struct window {
 	uint64_t rss, rss_ns;	/* resident size, as last read */
 	uint64_t rate_ns, rate_sent;	/* the send rate is measured over ~1 s */
 	double sent_per_s;
-	/* The limit found by probing: doubled while that raises the send
-	 * rate, set back when it does not. */
+	/* The limit found by probing: doubled while that raises the rate of
+	 * answers, set back when it does not. */
 	unsigned limit, limit_before;
 	double rate_before;
-	uint64_t probe_ns, sent_at_probe;
+	uint64_t probe_ns, answered_at_probe;
 	bool limited;		/* the limit held admissions back this period */
 	bool grew;		/* the last period grew the limit */
 	unsigned plateau;	/* periods to wait before probing again */
+	unsigned backoff;	/* that wait, doubled by each probe that bought nothing */
 	enum window_hold hold;
 };
 

@@ -217,6 +217,98 @@ classify_probe(const struct dname *domain, const struct dns_response *r)
 	return PROBE_NOT_AUTHORITATIVE;
 }
 
+/* Server s's NS set for D: the NS records of D in that section of r. */
+static void
+read_ns_set(struct evidence *ev, uint8_t s, const struct dns_response *r, uint8_t section,
+    const struct dname *domain)
+{
+	struct ev_server *sv = &ev->servers[s];
+
+	for (size_t i = 0; i < r->nrr; i++) {
+		const struct dns_rr *rr = &r->rr[i];
+		int k;
+
+		if (rr->section != section || rr->type != DNS_TYPE_NS || !dname_equal(&rr->owner, domain))
+			continue;
+		sv->has_ns_set = true;
+		if ((k = ns_index(ev, &rr->rd.target)) >= 0)
+			sv->ns_set |= (uint32_t)1 << k;
+		else if ((k = evidence_add_child_ns(ev, &rr->rd.target)) >= 0)
+			sv->child_ns |= (uint32_t)1 << k;
+	}
+}
+
+static uint16_t
+addr_qtype(int family)
+{
+	return family == AF_INET ? DNS_TYPE_A : DNS_TYPE_AAAA;
+}
+
+static bool
+has_family(const struct evidence *ev, const struct ev_ns *ns, int family)
+{
+	const struct addr *glue = evidence_addrs(ev, ns->glue);
+
+	for (uint8_t k = 0; k < ns->glue.n; k++)
+		if (glue[k].family == family)
+			return true;
+	return false;
+}
+
+/*
+ * What server s's additional section lists for each glued in-domain name, of
+ * the types the glue has: evidence that may spare the explicit questions.
+ */
+static void
+read_additional(struct evidence *ev, uint8_t s, const struct dns_response *r)
+{
+	for (uint8_t i = 0; i < ev->nns; i++) {
+		const struct ev_ns *ns = &ev->ns[i];
+		struct dname name;
+
+		if (!ns->in_domain || ns->glue.n == 0)
+			continue;
+		evidence_name(ev, ns->name, &name);
+		for (int f = 0; f < 2; f++) {
+			int family = f == 0 ? AF_INET : AF_INET6;
+			uint16_t qtype = addr_qtype(family);
+			struct addr addrs[EV_MAX_ADDRS];
+			size_t n = 0;
+
+			if (!has_family(ev, ns, family))
+				continue;
+			for (size_t k = 0; k < r->nrr; k++)
+				if (r->rr[k].section == DNS_ADDITIONAL && r->rr[k].type == qtype &&
+				    dname_equal(&r->rr[k].owner, &name))
+					(void)addr_set_add(addrs, &n, EV_MAX_ADDRS, &r->rr[k].rd.addr);
+			if (n > 0) {
+				struct ev_child *c = evidence_add_child(ev);
+
+				c->ns = i;
+				c->server = s;
+				c->qtype = qtype;
+				c->kind = CHILD_ADDITIONAL;
+				c->addrs = evidence_put_addrs(ev, addrs, n);
+			}
+		}
+	}
+}
+
+/* An authoritative SOA answer is evidence for steps 5 and 6 too (SPEC 2 step 4). */
+static void
+read_soa_answer(struct evidence *ev, uint8_t s, const struct dns_response *r,
+    const struct dname *domain)
+{
+	for (size_t i = 0; i < r->nrr; i++)
+		if (r->rr[i].section == DNS_ANSWER && r->rr[i].type == DNS_TYPE_SOA &&
+		    dname_equal(&r->rr[i].owner, domain)) {
+			ev->servers[s].serial = r->rr[i].serial;
+			break;
+		}
+	read_ns_set(ev, s, r, DNS_AUTHORITY, domain);
+	read_additional(ev, s, r);
+}
+
 static bool
 on_probe(void *ctx, const struct xreply *x)
 {
@@ -231,9 +323,12 @@ on_probe(void *ctx, const struct xreply *x)
 	} else {
 		struct dname domain;
 
-		s->result = classify_probe(evidence_name(&d->ev, d->ev.domain, &domain), x->resp);
+		evidence_name(&d->ev, d->ev.domain, &domain);
+		s->result = classify_probe(&domain, x->resp);
 		s->rcode = x->resp->rcode;
 		s->rtt_ms = x->rtt_ms;
+		if (s->result == PROBE_AUTHORITATIVE)
+			read_soa_answer(&d->ev, op->server, x->resp, &domain);
 	}
 	pool_put(&spare_ops, op);
 	op_done(d);
@@ -282,10 +377,13 @@ on_child(void *ctx, const struct xreply *x)
 	if (x->kind == X_ANSWER && r->aa &&
 	    (r->rcode == DNS_RCODE_NOERROR || r->rcode == DNS_RCODE_NXDOMAIN) &&
 	    (has_rr(r, DNS_ANSWER, op->qtype, &name) || has_rr(r, DNS_AUTHORITY, DNS_TYPE_SOA, &domain))) {
-		struct ev_child *c = evidence_add_child(&d->ev);
+		/* The explicit answer takes the place of the additional section's. */
+		struct ev_child *c = evidence_child(&d->ev, op->ns, op->server, op->qtype);
 		struct addr addrs[EV_MAX_ADDRS];
 		size_t n = 0;
 
+		if (c == NULL)
+			c = evidence_add_child(&d->ev);
 		c->ns = op->ns;
 		c->server = op->server;
 		c->qtype = op->qtype;
@@ -302,24 +400,59 @@ on_child(void *ctx, const struct xreply *x)
 	return true;
 }
 
+/* Did server s's additional section list every glue address of NS i of that type? */
 static bool
-has_family(const struct evidence *ev, const struct ev_ns *ns, int family)
+confirmed(struct evidence *ev, uint8_t i, uint8_t s, uint16_t qtype)
 {
+	const struct ev_ns *ns = &ev->ns[i];
 	const struct addr *glue = evidence_addrs(ev, ns->glue);
+	const struct ev_child *c = evidence_child(ev, i, s, qtype);
 
+	if (c == NULL)
+		return false;
 	for (uint8_t k = 0; k < ns->glue.n; k++)
-		if (glue[k].family == family)
-			return true;
-	return false;
+		if (addr_qtype(glue[k].family) == qtype &&
+		    !addr_set_has(evidence_addrs(ev, c->addrs), c->addrs.n, &glue[k]))
+			return false;
+	return true;
 }
 
-/* Step 5: every authoritative server is asked for every glued in-domain name. */
+static bool
+on_ns_set(void *ctx, const struct xreply *x)
+{
+	struct op *op = ctx;
+	struct domain *d = op->d;
+	const struct dns_response *r = x->resp;
+	struct dname domain;
+
+	evidence_name(&d->ev, d->ev.domain, &domain);
+	if (x->kind == X_ANSWER && r->aa && r->rcode == DNS_RCODE_NOERROR)
+		read_ns_set(&d->ev, op->server, r, DNS_ANSWER, &domain);
+	pool_put(&spare_ops, op);
+	op_done(d);
+	return true;
+}
+
+/*
+ * Steps 5 and 6: every authoritative server is asked for each glued
+ * in-domain name, of each type its additional section did not confirm; and
+ * when no server's answer carried D's NS set, one server for it.
+ */
 static void
 compare_glue(struct domain *d)
 {
 	struct evidence *ev = &d->ev;
+	int first_auth = -1;
+	bool have_ns_set = false;
 
 	step_begin(d, finish);
+	for (uint8_t s = 0; s < ev->nservers; s++) {
+		if (ev->servers[s].result != PROBE_AUTHORITATIVE)
+			continue;
+		if (first_auth < 0)
+			first_auth = s;
+		have_ns_set |= ev->servers[s].has_ns_set;
+	}
 	for (uint8_t i = 0; i < ev->nns; i++) {
 		const struct ev_ns *ns = &ev->ns[i];
 		struct dname name;
@@ -330,12 +463,22 @@ compare_glue(struct domain *d)
 		for (uint8_t s = 0; s < ev->nservers; s++) {
 			if (ev->servers[s].result != PROBE_AUTHORITATIVE)
 				continue;
-			engine_ask(d->engine, &name, DNS_TYPE_A, &ev->servers[s].addr, 1,
-			    on_child, op_new(d, i, s, DNS_TYPE_A));
-			if (has_family(ev, ns, AF_INET6))
-				engine_ask(d->engine, &name, DNS_TYPE_AAAA, &ev->servers[s].addr, 1,
-				    on_child, op_new(d, i, s, DNS_TYPE_AAAA));
+			for (int f = 0; f < 2; f++) {
+				int family = f == 0 ? AF_INET : AF_INET6;
+				uint16_t qtype = addr_qtype(family);
+
+				if (has_family(ev, ns, family) && !confirmed(ev, i, s, qtype))
+					engine_ask(d->engine, &name, qtype, &ev->servers[s].addr, 1,
+					    on_child, op_new(d, i, s, qtype));
+			}
 		}
+	}
+	if (first_auth >= 0 && !have_ns_set) {
+		struct dname domain;
+
+		engine_ask(d->engine, evidence_name(ev, ev->domain, &domain), DNS_TYPE_NS,
+		    &ev->servers[first_auth].addr, 1, on_ns_set,
+		    op_new(d, 0, (uint8_t)first_auth, DNS_TYPE_NS));
 	}
 	op_done(d);
 }

@@ -15,10 +15,12 @@
 #define NS_FIRST 2
 #define SERVERS_FIRST 2
 #define CHILD_FIRST 4
+#define CHILD_NS_FIRST 2
 #define STORE_FIRST 192
 #define NS_KEEP 8
 #define SERVERS_KEEP 8
 #define CHILD_KEEP 16
+#define CHILD_NS_KEEP 8
 #define STORE_KEEP 1024
 
 int
@@ -64,6 +66,32 @@ evidence_add_child(struct evidence *ev)
 	ev->child = reserve(ev->child, ev->nchild, &ev->child_cap, CHILD_FIRST, sizeof(*ev->child));
 	memset(&ev->child[ev->nchild], 0, sizeof(ev->child[0]));
 	return &ev->child[ev->nchild++];
+}
+
+struct ev_child *
+evidence_child(struct evidence *ev, uint8_t ns, uint8_t server, uint16_t qtype)
+{
+	for (size_t i = 0; i < ev->nchild; i++) {
+		struct ev_child *c = &ev->child[i];
+
+		if (c->ns == ns && c->server == server && c->qtype == qtype)
+			return c;
+	}
+	return NULL;
+}
+
+int
+evidence_add_child_ns(struct evidence *ev, const struct dname *name)
+{
+	for (int i = 0; i < ev->nchild_ns; i++)
+		if (evidence_name_is(ev, ev->child_ns[i], name))
+			return i;
+	if (ev->nchild_ns == EV_MAX_NS)
+		return -1;
+	ev->child_ns = reserve(ev->child_ns, ev->nchild_ns, &ev->child_ns_cap, CHILD_NS_FIRST,
+	    sizeof(*ev->child_ns));
+	ev->child_ns[ev->nchild_ns] = evidence_put_name(ev, name);
+	return ev->nchild_ns++;
 }
 
 struct ev_ns *
@@ -162,6 +190,7 @@ evidence_clear(struct evidence *ev)
 	shrink((void **)&kept.ns, &kept.ns_cap, NS_KEEP);
 	shrink((void **)&kept.servers, &kept.servers_cap, SERVERS_KEEP);
 	shrink((void **)&kept.child, &kept.child_cap, CHILD_KEEP);
+	shrink((void **)&kept.child_ns, &kept.child_ns_cap, CHILD_NS_KEEP);
 	shrink((void **)&kept.store, &kept.store_cap, STORE_KEEP);
 	memset(ev, 0, sizeof(*ev));
 	ev->ns = kept.ns;
@@ -170,6 +199,8 @@ evidence_clear(struct evidence *ev)
 	ev->servers_cap = kept.servers_cap;
 	ev->child = kept.child;
 	ev->child_cap = kept.child_cap;
+	ev->child_ns = kept.child_ns;
+	ev->child_ns_cap = kept.child_ns_cap;
 	ev->store = kept.store;
 	ev->store_cap = kept.store_cap;
 }
@@ -186,6 +217,9 @@ evidence_free(struct evidence *ev)
 	free(ev->child);
 	ev->child = NULL;
 	ev->nchild = ev->child_cap = 0;
+	free(ev->child_ns);
+	ev->child_ns = NULL;
+	ev->nchild_ns = ev->child_ns_cap = 0;
 	free(ev->store);
 	ev->store = NULL;
 	ev->store_len = ev->store_cap = 0;

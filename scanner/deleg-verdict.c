@@ -50,7 +50,8 @@ servers_without(const struct evidence *ev, uint8_t i, const struct addr *g)
 	for (size_t c = 0; c < ev->nchild; c++) {
 		const struct ev_child *ch = &ev->child[c];
 
-		if (ch->ns != i || ch->qtype != qtype)
+		/* An additional section confirms, never contradicts (SPEC 2 step 5). */
+		if (ch->ns != i || ch->qtype != qtype || ch->kind == CHILD_ADDITIONAL)
 			continue;
 		if (!addr_set_has(evidence_addrs(ev, ch->addrs), ch->addrs.n, g))
 			mask |= (uint64_t)1 << ch->server;
@@ -126,6 +127,59 @@ check_servers(const struct evidence *ev, uint8_t i, struct verdict *v)
 	}
 }
 
+/*
+ * Each server's NS set against the parent's (SPEC 2 step 6). A parent set
+ * of EV_MAX_NS names may have been cut there, and the names cut off would
+ * pass for the child's own: such a set is not compared.
+ */
+static void
+check_ns_sets(const struct evidence *ev, struct verdict *v)
+{
+	uint32_t parent, parent_only = 0, child_only = 0;
+	uint64_t servers = 0;
+
+	if (ev->nns >= EV_MAX_NS)
+		return;
+	parent = ((uint32_t)1 << ev->nns) - 1;
+	for (uint8_t s = 0; s < ev->nservers; s++) {
+		const struct ev_server *sv = &ev->servers[s];
+
+		if (sv->result != PROBE_AUTHORITATIVE || !sv->has_ns_set ||
+		    (sv->ns_set == parent && sv->child_ns == 0))
+			continue;
+		parent_only |= parent & ~sv->ns_set;
+		child_only |= sv->child_ns;
+		servers |= (uint64_t)1 << s;
+	}
+	if (servers != 0) {
+		struct problem *p = add(v, PROBLEM_NS_SET, 0);
+
+		p->parent_only = parent_only;
+		p->child_only = child_only;
+		p->servers = servers;
+	}
+}
+
+static void
+check_serials(const struct evidence *ev, struct verdict *v)
+{
+	uint64_t servers = 0;
+	bool differ = false;
+	int first = -1;
+
+	for (uint8_t s = 0; s < ev->nservers; s++) {
+		if (ev->servers[s].result != PROBE_AUTHORITATIVE)
+			continue;
+		servers |= (uint64_t)1 << s;
+		if (first < 0)
+			first = s;
+		else if (ev->servers[s].serial != ev->servers[first].serial)
+			differ = true;
+	}
+	if (differ)
+		add(v, PROBLEM_SERIAL, 0)->servers = servers;
+}
+
 static bool
 has(const struct verdict *v, enum problem_kind kind)
 {
@@ -160,6 +214,8 @@ verdict_decide(const struct evidence *ev, struct verdict *v)
 			check_glue(ev, i, v);
 	for (uint8_t i = 0; i < ev->nns; i++)
 		check_servers(ev, i, v);
+	check_ns_sets(ev, v);
+	check_serials(ev, v);
 	for (uint8_t s = 0; s < ev->nservers; s++)
 		if (ev->servers[s].result == PROBE_AUTHORITATIVE)
 			v->resolvable = true;
@@ -196,9 +252,11 @@ status_name(enum status s)
 const char *
 problem_name(enum problem_kind k)
 {
-	static const char *names[] = { "missing", "mismatched", "lame", "child_only" };
+	static const char *names[] = {
+		"missing", "mismatched", "lame", "child_only", "ns_set", "serial",
+	};
 
-	return k <= PROBLEM_CHILD_ONLY ? names[k] : "?";
+	return k <= PROBLEM_SERIAL ? names[k] : "?";
 }
 
 const char *

@@ -256,6 +256,10 @@ put_servers(struct jbuf *out, const struct evidence *ev, const struct addr *list
 				jb_s(out, ",\"rtt_ms\":");
 				jb_ms(out, sv->rtt_ms);
 			}
+			if (sv->result == PROBE_AUTHORITATIVE) {
+				jb_s(out, ",\"serial\":");
+				jb_u(out, sv->serial);
+			}
 		}
 		jb_c(out, '}');
 	}
@@ -290,29 +294,91 @@ put_ns(struct jbuf *out, const struct evidence *ev)
 	jb_c(out, ']');
 }
 
+/* The addresses of the servers in the mask, as a JSON array. */
+static void
+put_server_addrs(struct jbuf *out, const struct evidence *ev, uint64_t mask)
+{
+	jb_c(out, '[');
+	for (uint8_t s = 0, first = 1; s < ev->nservers; s++) {
+		if (!(mask >> s & 1))
+			continue;
+		if (!first)
+			jb_c(out, ',');
+		first = 0;
+		put_addr(out, &ev->servers[s].addr);
+	}
+	jb_c(out, ']');
+}
+
+/* The names of a bit set over a table of names, as a JSON array. */
+static void
+put_name_set(struct jbuf *out, const struct evidence *ev, const struct ev_name *names,
+    size_t n, uint32_t mask)
+{
+	jb_c(out, '[');
+	for (size_t i = 0, first = 1; i < n; i++) {
+		if (!(mask >> i & 1))
+			continue;
+		if (!first)
+			jb_c(out, ',');
+		first = 0;
+		put_ev_name(out, ev, names[i]);
+	}
+	jb_c(out, ']');
+}
+
+static void
+put_ns_set(struct jbuf *out, const struct evidence *ev, const struct problem *p)
+{
+	struct ev_name parent[EV_MAX_NS];
+
+	for (uint8_t i = 0; i < ev->nns; i++)
+		parent[i] = ev->ns[i].name;
+	jb_s(out, ",\"parent_only\":");
+	put_name_set(out, ev, parent, ev->nns, p->parent_only);
+	jb_s(out, ",\"child_only\":");
+	put_name_set(out, ev, ev->child_ns, ev->nchild_ns, p->child_only);
+	jb_s(out, ",\"servers\":");
+	put_server_addrs(out, ev, p->servers);
+}
+
+static void
+put_serials(struct jbuf *out, const struct evidence *ev, uint64_t mask)
+{
+	jb_s(out, ",\"serials\":[");
+	for (uint8_t s = 0, first = 1; s < ev->nservers; s++) {
+		if (!(mask >> s & 1))
+			continue;
+		if (!first)
+			jb_c(out, ',');
+		first = 0;
+		jb_s(out, "{\"addr\":");
+		put_addr(out, &ev->servers[s].addr);
+		jb_s(out, ",\"serial\":");
+		jb_u(out, ev->servers[s].serial);
+		jb_c(out, '}');
+	}
+	jb_c(out, ']');
+}
+
 static void
 put_problem(struct jbuf *out, const struct evidence *ev, const struct problem *p)
 {
 	jb_s(out, "{\"kind\":\"");
 	jb_s(out, problem_name(p->kind));
-	jb_s(out, "\",\"ns\":");
-	put_ev_name(out, ev, ev->ns[p->ns].name);
+	jb_c(out, '"');
+	if (p->kind != PROBLEM_NS_SET && p->kind != PROBLEM_SERIAL) {
+		jb_s(out, ",\"ns\":");
+		put_ev_name(out, ev, ev->ns[p->ns].name);
+	}
 	switch (p->kind) {
 	case PROBLEM_MISSING:
 		break;
 	case PROBLEM_MISMATCHED:
 		jb_s(out, ",\"glue\":");
 		put_addr(out, &p->addr);
-		jb_s(out, ",\"servers\":[");
-		for (uint8_t s = 0, first = 1; s < ev->nservers; s++) {
-			if (!(p->servers >> s & 1))
-				continue;
-			if (!first)
-				jb_c(out, ',');
-			first = 0;
-			put_addr(out, &ev->servers[s].addr);
-		}
-		jb_c(out, ']');
+		jb_s(out, ",\"servers\":");
+		put_server_addrs(out, ev, p->servers);
 		break;
 	case PROBLEM_LAME:
 		if (p->has_addr) {
@@ -335,6 +401,12 @@ put_problem(struct jbuf *out, const struct evidence *ev, const struct problem *p
 	case PROBLEM_CHILD_ONLY:
 		jb_s(out, ",\"addr\":");
 		put_addr(out, &p->addr);
+		break;
+	case PROBLEM_NS_SET:
+		put_ns_set(out, ev, p);
+		break;
+	case PROBLEM_SERIAL:
+		put_serials(out, ev, p->servers);
 		break;
 	}
 	jb_c(out, '}');

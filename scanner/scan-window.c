@@ -20,14 +20,20 @@
 #define RSS_EVERY_NS 50000000u
 /* Questions behind per-server caps past this many seconds of the rate: stop growing. */
 #define CAPPED_S 1.0
-/* The probe of the limit: every period, while the limit held admissions
+/*
+ * The probe of the limit: every period, while the limit held admissions
  * back, double it (a domain's first question leaves at once, so the rate
- * answers within the period); when that raised the send rate by less than
- * GAIN, go back and stay for PLATEAU_PERIODS before probing again. */
+ * answers within the period); when that raised the rate of answers by less
+ * than GAIN, go back and wait before probing again, PLATEAU_PERIODS at
+ * first, twice as long after each probe that bought nothing. Answers, not
+ * packets sent: a limit past what the servers' socket buffers hold loses
+ * answers, and the retries it causes raise only the packets sent.
+ */
 #define LIMIT_START 1024
 #define PROBE_NS 250000000u
 #define GAIN 1.05
 #define PLATEAU_PERIODS 8
+#define PLATEAU_MAX_PERIODS 240
 
 static const char *const hold_names[HOLD_COUNT] = {
 	[HOLD_NONE] = "input", [HOLD_RATE] = "rate", [HOLD_CPU] = "cpu",
@@ -97,26 +103,31 @@ static void
 probe(struct window *w, const struct window_load *l, uint64_t now)
 {
 	double rate;
+	bool failed;
 
 	if (now - w->probe_ns < PROBE_NS)
 		return;
-	rate = (double)(l->sent - w->sent_at_probe) * 1e9 / (double)(now - w->probe_ns);
+	rate = (double)(l->answered - w->answered_at_probe) * 1e9 / (double)(now - w->probe_ns);
 	w->probe_ns = now;
-	w->sent_at_probe = l->sent;
-	if (w->grew && rate < w->rate_before * GAIN) {
+	w->answered_at_probe = l->answered;
+	/* A doubling is judged only once the window reached it: when something
+	 * else held it (the backlog, the CPU) it proved nothing either way. */
+	failed = w->grew && w->limited && rate < w->rate_before * GAIN;
+	if (w->grew && w->limited && !failed)
+		w->backoff = 0;
+	w->grew = false;
+	if (failed) {
 		w->limit = w->limit_before;
-		w->grew = false;
-		w->plateau = PLATEAU_PERIODS;
+		w->backoff = w->backoff == 0 ? PLATEAU_PERIODS :
+		    w->backoff * 2 < PLATEAU_MAX_PERIODS ? w->backoff * 2 : PLATEAU_MAX_PERIODS;
+		w->plateau = w->backoff;
 	} else if (w->plateau > 0) {
 		w->plateau--;
-		w->grew = false;
 	} else if (w->limited && w->limit < w->bound) {
 		w->limit_before = w->limit;
 		w->rate_before = rate;
 		w->limit = w->limit < w->bound / 2 ? w->limit * 2 : w->bound;
 		w->grew = true;
-	} else {
-		w->grew = false;
 	}
 	w->limited = false;
 }

@@ -199,6 +199,7 @@ room(struct scan *s, struct engine *e)
 	l.queued = engine_queued(e, &capped);
 	l.capped = capped;
 	l.sent = engine_stats(e)->sent;
+	l.answered = engine_stats(e)->matched;
 	return window_room(&s->window, s->active, &l, engine_now_ns());
 }
 

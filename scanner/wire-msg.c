@@ -112,13 +112,25 @@ read_rdata(const uint8_t *msg, size_t len, size_t pos, uint16_t rdlen, struct dn
 		return DNS_OK;
 	case DNS_TYPE_NS:
 	case DNS_TYPE_CNAME:
-	case DNS_TYPE_SOA:
 		if ((e = read_dname(msg, len, &p, &rr->rd.target)) != DNS_OK)
 			return e;
-		/* The name must lie inside the rdata (SOA has more fields after). */
-		if (p > pos + rdlen || (rr->type != DNS_TYPE_SOA && p != pos + rdlen))
+		/* The name must fill the rdata exactly. */
+		return p == pos + rdlen ? DNS_OK : DNS_ERR_RDATA;
+	case DNS_TYPE_SOA: {
+		struct dname rname;
+
+		/* mname, rname, then serial and four more 32-bit fields (RFC 1035 3.3.13). */
+		if ((e = read_dname(msg, len, &p, &rr->rd.target)) != DNS_OK)
+			return e;
+		if (p > pos + rdlen)
 			return DNS_ERR_RDATA;
+		if ((e = read_dname(msg, len, &p, &rname)) != DNS_OK)
+			return e;
+		if (p + 20 != pos + rdlen)
+			return DNS_ERR_RDATA;
+		rr->serial = get32(msg + p);
 		return DNS_OK;
+	}
 	default:
 		return DNS_OK;
 	}

@@ -70,6 +70,27 @@ check_evidence() {
         '.parent.zone == "gtest"'
     evidence "$l" ok-outofdomain.gtest "out-of-domain NS not resolved to the provider's addresses" \
         'any(.ns[]?; .name == "ns1.provider.gtest2" and .in_domain == false and any(.child[]?, .servers[]?.addr; . == "127.53.20.1"))'
+    # SPEC 2 steps 4-6: the SOA answer's serial and NS set, explicit questions where it says nothing
+    evidence "$l" ok-glue.gtest "an authoritative server without its serial 1, or an ns_set/serial finding" \
+        'all(.ns[].servers[]; .result != "authoritative" or .serial == 1) and
+         all(.problems[]; .kind != "ns_set" and .kind != "serial")'
+    evidence "$l" lame-timeout.gtest "a server that timed out carries a serial" \
+        'all(.ns[].servers[]; .result == "authoritative" or has("serial") == false)'
+    evidence "$l" nsset-differs.gtest "no ns_set finding with parent_only ns2, child_only ns3 and both servers" \
+        '[.problems[] | select(.kind == "ns_set")] == [{"kind":"ns_set",
+            "parent_only":["ns2.nsset-differs.gtest"],"child_only":["ns3.nsset-differs.gtest"],
+            "servers":["127.53.10.1","127.53.10.2"]}]'
+    evidence "$l" nsset-differs.gtest "ns2's glue not confirmed by an explicit answer" \
+        'any(.ns[]; .name == "ns2.nsset-differs.gtest" and .child == ["127.53.10.2"])'
+    evidence "$l" serial-differs.gtest "no serial finding naming both servers with their serials" \
+        '[.problems[] | select(.kind == "serial") | .serials] ==
+         [[{"addr":"127.53.10.1","serial":2026112101},{"addr":"127.53.10.2","serial":2026110301}]]'
+    evidence "$l" serial-differs.gtest "servers[] without each server's serial" \
+        '[.ns[].servers[] | "\(.addr)=\(.serial)"] | sort == ["127.53.10.1=2026112101","127.53.10.2=2026110301"]'
+    evidence "$l" ok-minimal.gtest "the child's addresses (asked explicitly) not listed, or a finding" \
+        '[.ns[].child] == [["127.53.14.1"],["127.53.14.2"]] and .problems == []'
+    evidence "$l" mismatched-minimal.gtest "no mismatched problem naming glue 127.53.14.1 of ns2" \
+        "$(has_mismatch ns2.mismatched-minimal.gtest 127.53.14.1)"
 }
 
 # --- scans of the world: from the root and from the TLDs ----------------------

@@ -52,6 +52,7 @@ q() {
 
 R=127.53.0.1 G=127.53.1.1 G2=127.53.2.1 A=127.53.10.1 B=127.53.10.2
 BROKEN=127.53.10.3 OLD=127.53.12.1 SUB=127.53.13.1 P1=127.53.20.1 P2=127.53.20.2
+M1=127.53.14.1 M2=127.53.14.2
 
 # hierarchy
 q $R  .                     SOA NOERROR aa  '^\. 3600 IN NS a\.root\.gltest\.'
@@ -84,6 +85,21 @@ q $G  big-referral.gtest    NS  NOERROR noaa 'AUTHORITY: 13, ADDITIONAL: 27' \
     '^ns13\.big-referral\.gtest\. 3600 IN AAAA fd00::53:13' 'MSG SIZE rcvd: ([5-9][0-9][0-9]|1[01][0-9][0-9]|12[0-2][0-9]|123[0-2])$'
 q $B  big-referral.gtest    SOA NOERROR aa
 
+# the SOA answer's evidence: NSD puts the NS set in the authority section and
+# the in-zone addresses in the additional section, unless minimal-responses
+q $A  ok-glue.gtest         SOA NOERROR aa  'AUTHORITY: 2, ADDITIONAL: 3$' \
+    '^ok-glue\.gtest\. 3600 IN NS ns2\.ok-glue\.gtest\.$' '^ns2\.ok-glue\.gtest\. 3600 IN A 127\.53\.10\.2$'
+q $M1 ok-minimal.gtest      SOA NOERROR aa  'AUTHORITY: 0, ADDITIONAL: 1$'
+q $M2 ok-minimal.gtest      SOA NOERROR aa  'AUTHORITY: 0, ADDITIONAL: 1$'
+q $M1 ok-minimal.gtest      NS  NOERROR aa  '^ok-minimal\.gtest\. 3600 IN NS ns2\.ok-minimal\.gtest\.$'
+q $M2 ns2.ok-minimal.gtest  A   NOERROR aa  '^ns2\.ok-minimal\.gtest\. 3600 IN A 127\.53\.14\.2$'
+q $G  nsset-differs.gtest   NS  NOERROR noaa '^nsset-differs\.gtest\. 3600 IN NS ns2\.nsset-differs\.gtest\.$'
+q $A  nsset-differs.gtest   SOA NOERROR aa  '^nsset-differs\.gtest\. 3600 IN NS ns3\.nsset-differs\.gtest\.$' \
+    '^ns3\.nsset-differs\.gtest\. 3600 IN A 127\.53\.10\.2$'
+q $B  ns2.nsset-differs.gtest A NOERROR aa  '^ns2\.nsset-differs\.gtest\. 3600 IN A 127\.53\.10\.2$'
+q $A  serial-differs.gtest  SOA NOERROR aa  ' IN SOA [^ ]+ [^ ]+ 2026112101 '
+q $B  serial-differs.gtest  SOA NOERROR aa  ' IN SOA [^ ]+ [^ ]+ 2026110301 '
+
 # nxdomain, not_delegated
 q $G  nxdomain.gtest        NS  NXDOMAIN aa '^gtest\. 300 IN SOA'
 q $G  not-delegated.gtest   NS  NOERROR aa  'ANSWER: 0,' '^gtest\. 300 IN SOA'
@@ -108,6 +124,9 @@ q $A  ns1.mismatched-aaaa.gtest A NOERROR aa '^ns1\.mismatched-aaaa\.gtest\. 360
 q $G  mismatched-child-nxdomain.gtest NS NOERROR noaa '^ns2\.mismatched-child-nxdomain\.gtest\. 3600 IN A 127\.53\.10\.2$'
 q $B  ns2.mismatched-child-nxdomain.gtest A NXDOMAIN aa '^mismatched-child-nxdomain\.gtest\. 300 IN SOA'
 q $B  mismatched-child-nxdomain.gtest SOA NOERROR aa
+q $G  mismatched-minimal.gtest NS NOERROR noaa '^ns2\.mismatched-minimal\.gtest\. 3600 IN A 127\.53\.14\.1$'
+q $M1 mismatched-minimal.gtest SOA NOERROR aa 'AUTHORITY: 0, ADDITIONAL: 1$'
+q $M1 ns2.mismatched-minimal.gtest A NOERROR aa '^ns2\.mismatched-minimal\.gtest\. 3600 IN A 127\.53\.14\.2$'
 
 # lame
 q $G  lame-refused.gtest    NS  NOERROR noaa '^ns2\.lame-refused\.gtest\. 3600 IN A 127\.53\.20\.2$'

@@ -443,9 +443,34 @@ Test(response, soa_and_unknown_types)
 	cr_assert_eq(r->rr[0].type, DNS_TYPE_SOA);
 	cr_assert_eq(r->rr[0].section, DNS_ANSWER);
 	assert_name(&r->rr[0].rd.target, "ns1.example.com");
+	cr_assert_eq(r->rr[0].serial, 1000, "the serial is the first number after the names");
 	cr_assert_eq(r->rr[1].type, 16);
 	cr_assert_eq(r->rr[1].section, DNS_AUTHORITY);
 	free(r);
+}
+
+/* An SOA whose rdata ends before its five numbers, or runs past them. */
+Test(response, soa_rdata_must_hold_the_numbers_exactly)
+{
+	for (int numbers = 4; numbers <= 6; numbers += 2) {
+		struct msg m;
+		struct dns_response *r = new_resp();
+		size_t q, at;
+
+		put_header(&m, 9, 0x8400, 1, 1, 0, 0);
+		q = put_question(&m, "example.com", DNS_TYPE_SOA);
+		put_ptr(&m, q);
+		at = rr_begin(&m, DNS_TYPE_SOA, DNS_CLASS_IN, 3600);
+		put_labels(&m, "ns1");
+		put_ptr(&m, q);
+		put_labels(&m, "hostmaster");
+		put_ptr(&m, q);
+		for (int i = 0; i < numbers; i++)
+			put32(&m, 1);
+		rr_end(&m, at);
+		cr_assert_eq(parse_len(&m, m.n, r), DNS_ERR_RDATA, "%d numbers", numbers);
+		free(r);
+	}
 }
 
 /* ---- hostile input ---------------------------------------------------- */

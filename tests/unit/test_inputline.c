@@ -20,28 +20,29 @@ classify(const char *line, size_t len, struct dname *out, const char **why)
 	return k;
 }
 
+/* line must be a domain of that kind (LINE_DOMAIN or LINE_IDN) whose text is want. */
 static void
-assert_domain(const char *line, const char *want)
+assert_name(const char *line, enum line_kind kind, const char *want)
 {
 	struct dname n;
 	const char *why;
 	char buf[DNAME_TEXT_MAX + 2];
 
-	cr_assert_eq(classify(line, strlen(line), &n, &why), LINE_DOMAIN, "'%s': %s", line, why);
+	cr_assert_eq(classify(line, strlen(line), &n, &why), kind, "'%s': %s", line, why);
 	dname_text(&n, buf);
 	cr_assert_str_eq(buf, want);
 }
 
 static void
+assert_domain(const char *line, const char *want)
+{
+	assert_name(line, LINE_DOMAIN, want);
+}
+
+static void
 assert_idn(const char *line, const char *want)
 {
-	struct dname n;
-	const char *why;
-	char buf[DNAME_TEXT_MAX + 2];
-
-	cr_assert_eq(classify(line, strlen(line), &n, &why), LINE_IDN, "'%s': %s", line, why);
-	dname_text(&n, buf);
-	cr_assert_str_eq(buf, want);
+	assert_name(line, LINE_IDN, want);
 }
 
 static void

@@ -132,7 +132,52 @@ child(struct evidence *ev, uint8_t ns, const char *srv, uint16_t qtype, enum chi
 	c->addrs = evidence_put_addrs(ev, list, n);
 }
 
+/* What server srv's NS set for D holds (names NULL-terminated). */
+static void
+ns_set(struct evidence *ev, const char *srv, ...)
+{
+	struct addr a = ip(srv);
+	int s = evidence_server(ev, &a);
+	va_list ap;
+	const char *x;
+
+	cr_assert(s >= 0, "server %s not probed", srv);
+	ev->servers[s].has_ns_set = true;
+	va_start(ap, srv);
+	while ((x = va_arg(ap, const char *)) != NULL) {
+		struct dname n;
+		int k = -1;
+
+		cr_assert(dname_from_text(x, &n));
+		for (int i = 0; i < ev->nns; i++)
+			if (evidence_name_is(ev, ev->ns[i].name, &n))
+				k = i;
+		if (k >= 0) {
+			ev->servers[s].ns_set |= (uint32_t)1 << k;
+		} else {
+			k = evidence_add_child_ns(ev, &n);
+			cr_assert(k >= 0);
+			ev->servers[s].child_ns |= (uint32_t)1 << k;
+		}
+	}
+	va_end(ap);
+}
+
+static void
+serial(struct evidence *ev, const char *srv, uint32_t value)
+{
+	struct addr a = ip(srv);
+	int s = evidence_server(ev, &a);
+
+	cr_assert(s >= 0, "server %s not probed", srv);
+	ev->servers[s].serial = value;
+}
+
 #define A(ev, ns, srv, ...) child(ev, ns, srv, DNS_TYPE_A, CHILD_ADDRS, __VA_ARGS__, (const char *)NULL)
+/* What the additional section of srv's SOA answer listed for the name. */
+#define ADDITIONAL_A(ev, ns, srv, ...) \
+	child(ev, ns, srv, DNS_TYPE_A, CHILD_ADDITIONAL, __VA_ARGS__, (const char *)NULL)
+#define NS_SET(ev, srv, ...) ns_set(ev, srv, __VA_ARGS__, (const char *)NULL)
 #define AAAA(ev, ns, srv, ...) child(ev, ns, srv, DNS_TYPE_AAAA, CHILD_ADDRS, __VA_ARGS__, (const char *)NULL)
 #define GLUE(ev, name, ...) ns_glued(ev, name, __VA_ARGS__, (const char *)NULL)
 #define RESOLVED(ev, name, ...) ns_resolved(ev, name, __VA_ARGS__, (const char *)NULL)
@@ -461,46 +506,217 @@ excluded_outside(struct evidence *ev)
 	A(ev, n1, "192.0.2.1", "192.0.2.1");
 }
 
+/* ---- the SOA answer's evidence: additional section, NS set, serial ------ */
+
+/* Two names, two servers, both of the same mind. */
+static void
+two_servers(struct evidence *ev)
+{
+	GLUE(ev, "ns1.example.com.", "192.0.2.1");
+	GLUE(ev, "ns2.example.com.", "192.0.2.2");
+	server(ev, "192.0.2.1", PROBE_AUTHORITATIVE);
+	server(ev, "192.0.2.2", PROBE_AUTHORITATIVE);
+}
+
+/* Each server's additional section listed every glue address: nothing asked. */
+static void
+additional_complete(struct evidence *ev)
+{
+	two_servers(ev);
+	ADDITIONAL_A(ev, 0, "192.0.2.1", "192.0.2.1");
+	ADDITIONAL_A(ev, 1, "192.0.2.1", "192.0.2.2");
+	ADDITIONAL_A(ev, 0, "192.0.2.2", "192.0.2.1");
+	ADDITIONAL_A(ev, 1, "192.0.2.2", "192.0.2.2");
+}
+
+/* ns1 has two glue addresses. Server .1's additional section listed one,
+ * so it was asked, and its explicit answer (which took the entry's place)
+ * lists both; server .11's additional section listed both. */
+static void
+additional_partial(struct evidence *ev)
+{
+	uint8_t n1 = GLUE(ev, "ns1.example.com.", "192.0.2.1", "192.0.2.11");
+
+	server(ev, "192.0.2.1", PROBE_AUTHORITATIVE);
+	server(ev, "192.0.2.11", PROBE_AUTHORITATIVE);
+	ADDITIONAL_A(ev, n1, "192.0.2.11", "192.0.2.1", "192.0.2.11");
+	A(ev, n1, "192.0.2.1", "192.0.2.1", "192.0.2.11");
+}
+
+/* The same, but the explicit question went unanswered: a partial
+ * additional section is no evidence of a mismatch. */
+static void
+additional_partial_unasked(struct evidence *ev)
+{
+	uint8_t n1 = GLUE(ev, "ns1.example.com.", "192.0.2.1", "192.0.2.11");
+
+	server(ev, "192.0.2.1", PROBE_AUTHORITATIVE);
+	server(ev, "192.0.2.11", PROBE_AUTHORITATIVE);
+	ADDITIONAL_A(ev, n1, "192.0.2.1", "192.0.2.1");
+	ADDITIONAL_A(ev, n1, "192.0.2.11", "192.0.2.1", "192.0.2.11");
+}
+
+/* No additional section (minimal responses): the explicit answers decide. */
+static void
+additional_absent_mismatch(struct evidence *ev)
+{
+	two_servers(ev);
+	A(ev, 0, "192.0.2.1", "192.0.2.1");
+	A(ev, 1, "192.0.2.1", "192.0.2.2");
+	A(ev, 0, "192.0.2.2", "192.0.2.1");
+	A(ev, 1, "192.0.2.2", "203.0.113.2");
+}
+
+/* The additional section lists another address and no explicit answer came:
+ * the child's address is reported, the glue is not called wrong. */
+static void
+additional_different_unasked(struct evidence *ev)
+{
+	two_servers(ev);
+	ADDITIONAL_A(ev, 0, "192.0.2.1", "192.0.2.1");
+	ADDITIONAL_A(ev, 1, "192.0.2.1", "203.0.113.2");
+	ADDITIONAL_A(ev, 0, "192.0.2.2", "192.0.2.1");
+	ADDITIONAL_A(ev, 1, "192.0.2.2", "192.0.2.2");
+}
+
+/* The same difference, and the explicit answer confirms it: a mismatch. */
+static void
+additional_different_confirmed(struct evidence *ev)
+{
+	additional_different_unasked(ev);
+	A(ev, 1, "192.0.2.1", "203.0.113.2");
+}
+
+/* The explicit answer says the additional section was wrong to differ. */
+static void
+additional_different_refuted(struct evidence *ev)
+{
+	two_servers(ev);
+	ADDITIONAL_A(ev, 0, "192.0.2.1", "192.0.2.1");
+	ADDITIONAL_A(ev, 0, "192.0.2.2", "192.0.2.1");
+	ADDITIONAL_A(ev, 1, "192.0.2.2", "192.0.2.2");
+	A(ev, 1, "192.0.2.1", "192.0.2.2");
+}
+
+static void
+ns_sets_equal(struct evidence *ev)
+{
+	additional_complete(ev);
+	NS_SET(ev, "192.0.2.1", "ns1.example.com.", "ns2.example.com.");
+	NS_SET(ev, "192.0.2.2", "ns2.example.com.", "ns1.example.com.");
+}
+
+/* The child added ns3 (both servers); the parent still lists ns1 and ns2. */
+static void
+ns_set_child_superset(struct evidence *ev)
+{
+	additional_complete(ev);
+	NS_SET(ev, "192.0.2.1", "ns1.example.com.", "ns2.example.com.", "ns3.example.com.");
+	NS_SET(ev, "192.0.2.2", "ns1.example.com.", "ns2.example.com.", "ns3.example.com.");
+}
+
+/* The child moved to other names, and one server still has the old set. */
+static void
+ns_set_disjoint(struct evidence *ev)
+{
+	additional_complete(ev);
+	NS_SET(ev, "192.0.2.1", "ns1.example.com.", "ns2.example.com.");
+	NS_SET(ev, "192.0.2.2", "a.ns.example.net.", "b.ns.example.net.");
+}
+
+/* Only a non-authoritative server gave another set: not evidence. */
+static void
+ns_set_of_lame_server(struct evidence *ev)
+{
+	uint8_t n1 = GLUE(ev, "ns1.example.com.", "192.0.2.1");
+
+	GLUE(ev, "ns2.example.com.", "192.0.2.2");
+	server(ev, "192.0.2.1", PROBE_AUTHORITATIVE);
+	server(ev, "192.0.2.2", PROBE_NOT_AUTHORITATIVE);
+	A(ev, n1, "192.0.2.1", "192.0.2.1");
+	NS_SET(ev, "192.0.2.1", "ns1.example.com.", "ns2.example.com.");
+	NS_SET(ev, "192.0.2.2", "ns9.example.com.");
+}
+
+static void
+serials_equal(struct evidence *ev)
+{
+	additional_complete(ev);
+	serial(ev, "192.0.2.1", 2026112101);
+	serial(ev, "192.0.2.2", 2026112101);
+}
+
+static void
+serials_differ(struct evidence *ev)
+{
+	additional_complete(ev);
+	serial(ev, "192.0.2.1", 2026112101);
+	serial(ev, "192.0.2.2", 2026110301);
+}
+
+/* A timed-out server has no serial to compare. */
+static void
+serial_of_silent_server(struct evidence *ev)
+{
+	lame_second(ev, PROBE_TIMEOUT);
+	serial(ev, "192.0.2.1", 7);
+}
+
 /*
  * The table: case, status, resolvable, then the number of problems of each
- * kind (missing, mismatched, lame, child_only). Each row is its own test.
+ * kind (missing, mismatched, lame, child_only, ns_set, serial). Each row is
+ * its own test.
  */
 #define VERDICT_CASES(X) \
-	X(healthy,			STATUS_OK,		true,	0, 0, 0, 0) \
-	X(parent_nxdomain,		STATUS_NXDOMAIN,	false,	0, 0, 0, 0) \
-	X(parent_not_delegated,		STATUS_NOT_DELEGATED,	false,	0, 0, 0, 0) \
-	X(parent_error,			STATUS_ERROR,		false,	0, 0, 0, 0) \
-	X(parent_nxdomain_over_evidence, STATUS_NXDOMAIN,	false,	0, 0, 0, 0) \
-	X(missing_all,			STATUS_MISSING,		false,	2, 0, 0, 0) \
-	X(missing_partial,		STATUS_MISSING,		true,	1, 0, 0, 0) \
-	X(missing_with_outside_ns,	STATUS_MISSING,		true,	1, 0, 0, 0) \
-	X(stale_glue,			STATUS_MISMATCHED,	true,	0, 1, 1, 1) \
-	X(servers_disagree,		STATUS_MISMATCHED,	true,	0, 1, 0, 1) \
-	X(child_nxdomain,		STATUS_MISMATCHED,	true,	0, 1, 0, 0) \
-	X(child_nodata,			STATUS_MISMATCHED,	true,	0, 1, 0, 0) \
-	X(child_only_extra,		STATUS_OK,		true,	0, 0, 0, 1) \
-	X(aaaa_only_difference,		STATUS_MISMATCHED,	true,	0, 1, 0, 1) \
-	X(aaaa_nodata,			STATUS_MISMATCHED,	true,	0, 1, 0, 0) \
-	X(lame_timeout,			STATUS_LAME,		true,	0, 0, 1, 0) \
-	X(lame_refused,			STATUS_LAME,		true,	0, 0, 1, 0) \
-	X(lame_servfail,		STATUS_LAME,		true,	0, 0, 1, 0) \
-	X(lame_not_auth,		STATUS_LAME,		true,	0, 0, 1, 0) \
-	X(lame_nxdomain,		STATUS_LAME,		true,	0, 0, 1, 0) \
-	X(lame_rcode,			STATUS_LAME,		true,	0, 0, 1, 0) \
-	X(outside_lame,			STATUS_LAME,		true,	0, 0, 1, 0) \
-	X(dangling_outside,		STATUS_LAME,		true,	0, 0, 1, 0) \
-	X(unresolvable_outside,		STATUS_LAME,		true,	0, 0, 1, 0) \
-	X(ipv6_not_probed,		STATUS_OK,		true,	0, 0, 0, 0) \
-	X(precedence_missing,		STATUS_MISSING,		true,	1, 1, 1, 1) \
-	X(precedence_mismatched,	STATUS_MISMATCHED,	true,	0, 1, 1, 1) \
-	X(all_lame,			STATUS_LAME,		false,	0, 0, 3, 0) \
-	X(child_timeout_not_mismatch,	STATUS_OK,		true,	0, 0, 0, 0) \
-	X(outside_only_ok,		STATUS_OK,		true,	0, 0, 0, 0) \
-	X(ns_named_like_domain,		STATUS_OK,		true,	0, 0, 0, 0) \
-	X(one_of_two_glue_stale,	STATUS_MISMATCHED,	true,	0, 1, 1, 0) \
-	X(lookalike_outside,		STATUS_OK,		true,	0, 0, 0, 0) \
-	X(excluded_server,		STATUS_OK,		true,	0, 0, 0, 0) \
-	X(excluded_outside,		STATUS_OK,		true,	0, 0, 0, 0)
+	X(healthy,			STATUS_OK,		true,	0, 0, 0, 0, 0, 0) \
+	X(parent_nxdomain,		STATUS_NXDOMAIN,	false,	0, 0, 0, 0, 0, 0) \
+	X(parent_not_delegated,		STATUS_NOT_DELEGATED,	false,	0, 0, 0, 0, 0, 0) \
+	X(parent_error,			STATUS_ERROR,		false,	0, 0, 0, 0, 0, 0) \
+	X(parent_nxdomain_over_evidence, STATUS_NXDOMAIN,	false,	0, 0, 0, 0, 0, 0) \
+	X(missing_all,			STATUS_MISSING,		false,	2, 0, 0, 0, 0, 0) \
+	X(missing_partial,		STATUS_MISSING,		true,	1, 0, 0, 0, 0, 0) \
+	X(missing_with_outside_ns,	STATUS_MISSING,		true,	1, 0, 0, 0, 0, 0) \
+	X(stale_glue,			STATUS_MISMATCHED,	true,	0, 1, 1, 1, 0, 0) \
+	X(servers_disagree,		STATUS_MISMATCHED,	true,	0, 1, 0, 1, 0, 0) \
+	X(child_nxdomain,		STATUS_MISMATCHED,	true,	0, 1, 0, 0, 0, 0) \
+	X(child_nodata,			STATUS_MISMATCHED,	true,	0, 1, 0, 0, 0, 0) \
+	X(child_only_extra,		STATUS_OK,		true,	0, 0, 0, 1, 0, 0) \
+	X(aaaa_only_difference,		STATUS_MISMATCHED,	true,	0, 1, 0, 1, 0, 0) \
+	X(aaaa_nodata,			STATUS_MISMATCHED,	true,	0, 1, 0, 0, 0, 0) \
+	X(lame_timeout,			STATUS_LAME,		true,	0, 0, 1, 0, 0, 0) \
+	X(lame_refused,			STATUS_LAME,		true,	0, 0, 1, 0, 0, 0) \
+	X(lame_servfail,		STATUS_LAME,		true,	0, 0, 1, 0, 0, 0) \
+	X(lame_not_auth,		STATUS_LAME,		true,	0, 0, 1, 0, 0, 0) \
+	X(lame_nxdomain,		STATUS_LAME,		true,	0, 0, 1, 0, 0, 0) \
+	X(lame_rcode,			STATUS_LAME,		true,	0, 0, 1, 0, 0, 0) \
+	X(outside_lame,			STATUS_LAME,		true,	0, 0, 1, 0, 0, 0) \
+	X(dangling_outside,		STATUS_LAME,		true,	0, 0, 1, 0, 0, 0) \
+	X(unresolvable_outside,		STATUS_LAME,		true,	0, 0, 1, 0, 0, 0) \
+	X(ipv6_not_probed,		STATUS_OK,		true,	0, 0, 0, 0, 0, 0) \
+	X(precedence_missing,		STATUS_MISSING,		true,	1, 1, 1, 1, 0, 0) \
+	X(precedence_mismatched,	STATUS_MISMATCHED,	true,	0, 1, 1, 1, 0, 0) \
+	X(all_lame,			STATUS_LAME,		false,	0, 0, 3, 0, 0, 0) \
+	X(child_timeout_not_mismatch,	STATUS_OK,		true,	0, 0, 0, 0, 0, 0) \
+	X(outside_only_ok,		STATUS_OK,		true,	0, 0, 0, 0, 0, 0) \
+	X(ns_named_like_domain,		STATUS_OK,		true,	0, 0, 0, 0, 0, 0) \
+	X(one_of_two_glue_stale,	STATUS_MISMATCHED,	true,	0, 1, 1, 0, 0, 0) \
+	X(lookalike_outside,		STATUS_OK,		true,	0, 0, 0, 0, 0, 0) \
+	X(excluded_server,		STATUS_OK,		true,	0, 0, 0, 0, 0, 0) \
+	X(excluded_outside,		STATUS_OK,		true,	0, 0, 0, 0, 0, 0) \
+	X(additional_complete,		STATUS_OK,		true,	0, 0, 0, 0, 0, 0) \
+	X(additional_partial,		STATUS_OK,		true,	0, 0, 0, 0, 0, 0) \
+	X(additional_partial_unasked,	STATUS_OK,		true,	0, 0, 0, 0, 0, 0) \
+	X(additional_absent_mismatch,	STATUS_MISMATCHED,	true,	0, 1, 0, 1, 0, 0) \
+	X(additional_different_unasked,	STATUS_OK,		true,	0, 0, 0, 1, 0, 0) \
+	X(additional_different_confirmed, STATUS_MISMATCHED,	true,	0, 1, 0, 1, 0, 0) \
+	X(additional_different_refuted,	STATUS_OK,		true,	0, 0, 0, 0, 0, 0) \
+	X(ns_sets_equal,		STATUS_OK,		true,	0, 0, 0, 0, 0, 0) \
+	X(ns_set_child_superset,	STATUS_OK,		true,	0, 0, 0, 0, 1, 0) \
+	X(ns_set_disjoint,		STATUS_OK,		true,	0, 0, 0, 0, 1, 0) \
+	X(ns_set_of_lame_server,	STATUS_LAME,		true,	0, 0, 1, 0, 0, 0) \
+	X(serials_equal,		STATUS_OK,		true,	0, 0, 0, 0, 0, 0) \
+	X(serials_differ,		STATUS_OK,		true,	0, 0, 0, 0, 0, 1) \
+	X(serial_of_silent_server,	STATUS_LAME,		true,	0, 0, 1, 0, 0, 0)
 
 static void
 decide(void (*build)(struct evidence *), struct evidence *ev, struct verdict *v)
@@ -510,35 +726,39 @@ decide(void (*build)(struct evidence *), struct evidence *ev, struct verdict *v)
 	verdict_decide(ev, v);
 }
 
+#define NKINDS (PROBLEM_SERIAL + 1)
+
 static void
 run_case(const char *name, void (*build)(struct evidence *), enum status status,
-    bool resolvable, const unsigned want[4])
+    bool resolvable, const unsigned want[NKINDS])
 {
 	struct evidence ev;
 	struct verdict v;
-	unsigned count[4] = { 0 };
+	unsigned count[NKINDS] = { 0 };
 
 	decide(build, &ev, &v);
 	cr_expect_eq(v.status, status, "%s: status %s, want %s", name,
 	    status_name(v.status), status_name(status));
 	cr_expect_eq(v.resolvable, resolvable, "%s: resolvable %d", name, v.resolvable);
 	for (size_t p = 0; p < v.nproblems; p++) {
-		cr_assert(v.problems[p].kind <= PROBLEM_CHILD_ONLY);
+		cr_assert(v.problems[p].kind <= PROBLEM_SERIAL);
 		cr_assert(v.problems[p].ns < ev.nns, "%s: problem names NS %u", name,
 		    v.problems[p].ns);
 		count[v.problems[p].kind]++;
 	}
-	for (int k = 0; k < 4; k++)
+	for (int k = 0; k < NKINDS; k++)
 		cr_expect_eq(count[k], want[k], "%s: %u %s problems, want %u", name,
 		    count[k], problem_name((enum problem_kind)k), want[k]);
 	verdict_free(&v);
 	evidence_free(&ev);
 }
 
-#define AS_TEST(c, status, resolvable, missing, mismatched, lame, child_only) \
+#define AS_TEST(c, status, resolvable, missing, mismatched, lame, child_only, ns_set, serial) \
 	Test(verdict_table, c) \
 	{ \
-		static const unsigned want[4] = { missing, mismatched, lame, child_only }; \
+		static const unsigned want[NKINDS] = { \
+			missing, mismatched, lame, child_only, ns_set, serial \
+		}; \
 		run_case(#c, c, status, resolvable, want); \
 	}
 VERDICT_CASES(AS_TEST)
@@ -731,6 +951,81 @@ Test(verdict, many_problems_grow)
 	evidence_free(&ev);
 }
 
+/* Which names and servers an ns_set finding names. */
+static void
+assert_ns_set(void (*build)(struct evidence *), uint32_t parent_only, unsigned child_only,
+    uint64_t servers)
+{
+	struct evidence ev;
+	struct verdict v;
+	const struct problem *p;
+
+	decide(build, &ev, &v);
+	p = find(&v, PROBLEM_NS_SET, 0);
+	cr_assert_eq(p->parent_only, parent_only, "parent_only %#x", p->parent_only);
+	cr_assert_eq((unsigned)__builtin_popcount(p->child_only), child_only);
+	cr_assert_eq(ev.nchild_ns, child_only, "each child-only name once");
+	cr_assert_eq(p->servers, servers, "servers %#llx", (unsigned long long)p->servers);
+	verdict_free(&v);
+	evidence_free(&ev);
+}
+
+Test(verdict, ns_set_details)
+{
+	assert_ns_set(ns_set_child_superset, 0, 1, 3);
+	assert_ns_set(ns_set_disjoint, 3, 2, 2);
+}
+
+Test(verdict, serial_names_every_authoritative_server)
+{
+	struct evidence ev;
+	struct verdict v;
+
+	decide(serials_differ, &ev, &v);
+	cr_assert_eq(find(&v, PROBLEM_SERIAL, 0)->servers, 3);
+	verdict_free(&v);
+	evidence_free(&ev);
+}
+
+/* A mismatch stands on the explicit answer: the server it names is the one
+ * that answered explicitly, not the one whose additional section agreed. */
+Test(verdict, mismatch_from_the_explicit_answer_only)
+{
+	struct evidence ev;
+	struct verdict v;
+	const struct problem *m;
+	struct addr asked = ip("192.0.2.1");
+
+	decide(additional_different_confirmed, &ev, &v);
+	m = find(&v, PROBLEM_MISMATCHED, 0);
+	assert_ip(&m->addr, "192.0.2.2");
+	cr_assert_eq(m->servers, (uint64_t)1 << evidence_server(&ev, &asked));
+	verdict_free(&v);
+	evidence_free(&ev);
+}
+
+/* A parent set of EV_MAX_NS names may have been cut: a name beyond it is not
+ * called the child's own. */
+Test(verdict, full_parent_ns_set_is_not_compared)
+{
+	struct evidence ev;
+	struct verdict v;
+	char name[64];
+
+	ev_init(&ev, "example.com.");
+	for (int i = 0; i < EV_MAX_NS; i++) {
+		snprintf(name, sizeof(name), "ns%d.provider.net.", i);
+		RESOLVED(&ev, name, "198.51.100.1");
+	}
+	server(&ev, "198.51.100.1", PROBE_AUTHORITATIVE);
+	NS_SET(&ev, "198.51.100.1", "ns0.provider.net.", "ns99.provider.net.");
+	verdict_decide(&ev, &v);
+	cr_assert_eq(v.status, STATUS_OK);
+	cr_assert_eq(v.nproblems, 0);
+	verdict_free(&v);
+	evidence_free(&ev);
+}
+
 Test(verdict, names)
 {
 	cr_assert_str_eq(status_name(STATUS_OK), "ok");
@@ -742,6 +1037,8 @@ Test(verdict, names)
 	cr_assert_str_eq(status_name(STATUS_LAME), "lame");
 	cr_assert_str_eq(problem_name(PROBLEM_CHILD_ONLY), "child_only");
 	cr_assert_str_eq(problem_name(PROBLEM_MISMATCHED), "mismatched");
+	cr_assert_str_eq(problem_name(PROBLEM_NS_SET), "ns_set");
+	cr_assert_str_eq(problem_name(PROBLEM_SERIAL), "serial");
 	cr_assert_str_eq(probe_name(PROBE_AUTHORITATIVE), "authoritative");
 	cr_assert_str_eq(probe_name(PROBE_NOT_AUTHORITATIVE), "not_authoritative");
 }

@@ -87,7 +87,7 @@ settle(double per_domain, double ceiling, unsigned seconds)
 		unsigned n;
 
 		sent += r / 1000;
-		l.sent = (uint64_t)sent;
+		l.sent = l.answered = (uint64_t)sent;
 		n = window_room(&w, active, &l, t * MS);
 		window_started(&w, n);
 		active += n;

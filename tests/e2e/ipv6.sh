@@ -32,6 +32,7 @@ in_ns() { ip netns exec "$NETNS" "$@"; }
 cleanup() {
     in_ns tools/world down >/dev/null 2>&1 || true
     ip netns delete "$NETNS" 2>/dev/null || true
+    ip netns delete "gluescan-v6none-$$" 2>/dev/null || true
     rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -185,6 +186,34 @@ if jq -e -s '[.[] | .ns[]?.servers[]? | select((.addr | test(":")) and .result !
 else
     fail "[off] an IPv6 address was probed"
 fi
+
+# --- the options: --ipv6 on where the host cannot send IPv6, bad values -------
+NONE=gluescan-v6none-$$
+ip netns add "$NONE"
+ip netns exec "$NONE" ip link set lo up
+rc=0
+ip netns exec "$NONE" "$GLUESCAN" -q --ipv6 on -p "$W/root.hints" ok-dual.gv6 >"$TMP/none.out" 2>"$TMP/none.err" || rc=$?
+if [ "$rc" -eq 1 ] && [ "$(wc -l <"$TMP/none.err")" -eq 1 ] && grep -q -- '--ipv6 on' "$TMP/none.err" &&
+    [ ! -s "$TMP/none.out" ]; then
+    pass
+else
+    fail "[none] --ipv6 on without IPv6: exit $rc, want 1 and one line: $(cat "$TMP/none.err")"
+fi
+rc=0
+ip netns exec "$NONE" timeout 60 "$GLUESCAN" "${SCAN_OPTS[@]}" -p "$W/root.hints" ok-dual.gv6 >"$TMP/none.json" 2>/dev/null || rc=$?
+# auto with no IPv6 at all: the scan goes on, IPv6 addresses not probed (no world here: error)
+if [ "$rc" -eq 0 ] && [ "$(wc -l <"$TMP/none.json")" -eq 1 ]; then pass; else fail "[none] --ipv6 auto without IPv6: exit $rc"; fi
+ip netns delete "$NONE"
+for bad in "--ipv6 maybe" "--source-ip6 127.0.0.1" "--source-ip6 fd00::zz"; do
+    rc=0
+    # shellcheck disable=SC2086
+    in_ns "$GLUESCAN" $bad -p "$W/root.hints" ok-dual.gv6 >/dev/null 2>"$TMP/bad.err" || rc=$?
+    if [ "$rc" -eq 2 ] && [ "$(wc -l <"$TMP/bad.err")" -eq 1 ]; then pass; else fail "[options] $bad: exit $rc, want 2 and one line"; fi
+done
+rc=0
+in_ns "$GLUESCAN" -q --ipv6 on --source-ip6 fd00::6:ff:1 -p "$W/root.hints" ok-dual.gv6 >/dev/null 2>"$TMP/bad.err" || rc=$?
+if [ "$rc" -eq 1 ] && grep -q 'fd00::6:ff:1' "$TMP/bad.err"; then pass; else
+    fail "[options] --source-ip6 that no interface has: exit $rc, $(cat "$TMP/bad.err")"; fi
 
 # --- --exclude: an IPv6 block is never asked -----------------------------------
 printf 'fd00::6:99:0/112\n' >"$TMP/exclude6"

@@ -520,7 +520,10 @@ deliver_answer(struct engine *e, struct exchange *x)
 	memset(&r, 0, sizeof(r));
 	r.kind = X_ANSWER;
 	r.resp = &e->resp;
-	server_of(x, tried(x), &r.server);
+	if (x->cur6)
+		addr_from_v6(&r.server, server6_at(x, tried(x)));
+	else
+		server_addr(&r.server, x->slot.server);
 	r.rtt_ms = (double)(engine_now_ns() - x->sent_ns) / 1e6;
 	r.final = !tries_left(e, x);
 	if (!x->fn(x->ctx, &r) && !r.final)

@@ -46,6 +46,7 @@ struct window {
 	bool grew;		/* the last period grew the limit */
 	unsigned plateau;	/* periods to wait before probing again */
 	unsigned backoff;	/* that wait, doubled by each probe that bought nothing */
+	unsigned waited;	/* periods a doubling has waited to be reached */
 	enum window_hold hold;
 };
 

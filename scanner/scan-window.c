@@ -34,6 +34,7 @@
 #define GAIN 1.05
 #define PLATEAU_PERIODS 8
 #define PLATEAU_MAX_PERIODS 240
+#define JUDGE_PERIODS 4
 
 static const char *const hold_names[HOLD_COUNT] = {
 	[HOLD_NONE] = "input", [HOLD_RATE] = "rate", [HOLD_CPU] = "cpu",
@@ -110,10 +111,23 @@ probe(struct window *w, const struct window_load *l, uint64_t now)
 	rate = (double)(l->answered - w->answered_at_probe) * 1e9 / (double)(now - w->probe_ns);
 	w->probe_ns = now;
 	w->answered_at_probe = l->answered;
-	/* A doubling is judged only once the window reached it: when something
-	 * else held it (the backlog, the CPU) it proved nothing either way. */
-	failed = w->grew && w->limited && rate < w->rate_before * GAIN;
-	if (w->grew && w->limited && !failed)
+	/*
+	 * A doubling is judged in the first period the window reaches it. When
+	 * something else holds the window below it (the backlog, the CPU), it
+	 * proves nothing either way; after JUDGE_PERIODS without reaching it,
+	 * it is set back, with no wait: a limit that was never used must not
+	 * ratchet up (at zero latency it then overflowed the servers' buffers).
+	 */
+	if (w->grew && !w->limited) {
+		if (++w->waited >= JUDGE_PERIODS) {
+			w->limit = w->limit_before;
+			w->grew = false;
+		}
+		w->limited = false;
+		return;
+	}
+	failed = w->grew && rate < w->rate_before * GAIN;
+	if (w->grew && !failed)
 		w->backoff = 0;
 	w->grew = false;
 	if (failed) {
@@ -128,6 +142,7 @@ probe(struct window *w, const struct window_load *l, uint64_t now)
 		w->rate_before = rate;
 		w->limit = w->limit < w->bound / 2 ? w->limit * 2 : w->bound;
 		w->grew = true;
+		w->waited = 0;
 	}
 	w->limited = false;
 }

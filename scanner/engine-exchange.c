@@ -251,26 +251,32 @@ exchange_put(struct engine *e, struct exchange *x)
 	pool_put(&e->exchanges[x->size], x);
 }
 
-/* Queue the next try, for the server whose turn it is. */
-static void
-enqueue(struct engine *e, struct exchange *x)
+/* enqueue for a question with an IPv6 server; apart, so that the IPv4
+ * path, once per packet sent, stays as short as it was. */
+static void __attribute__((noinline))
+enqueue_wide(struct engine *e, struct exchange *x, const uint8_t a[16])
 {
-	unsigned i = (x->start + x->tries) % x->nservers;
-	const uint8_t *a;
-
-	e->nqueued++;
-	if (!wide(x)) {
-		x->slot.server = x->servers[i];
-		pacing_push(e->pacing, x->slot.server, &x->paced);
-		return;
-	}
-	a = server6_at(x, i);
 	x->cur6 = !v4_mapped(a);
 	x->slot.server = x->cur6 ? 0 : get32(a + 12);
 	if (x->cur6)
 		pacing_push6(e->pacing, a, &x->paced);
 	else
 		pacing_push(e->pacing, x->slot.server, &x->paced);
+}
+
+/* Queue the next try, for the server whose turn it is. */
+static void
+enqueue(struct engine *e, struct exchange *x)
+{
+	unsigned i = (x->start + x->tries) % x->nservers;
+
+	if (wide(x)) {
+		enqueue_wide(e, x, server6_at(x, i));
+	} else {
+		x->slot.server = x->servers[i];
+		pacing_push(e->pacing, x->slot.server, &x->paced);
+	}
+	e->nqueued++;
 }
 
 static void

@@ -136,7 +136,8 @@ credit_due(const struct pacing *p, const struct server *s)
 	return s->last_ns + (UNIT - s->credit + p->rate - 1) / p->rate;
 }
 
-static void
+/* Inlined into both callers: pacing_push runs once per packet sent. */
+static inline void __attribute__((always_inline))
 push(struct pacing *p, uint64_t hi, uint64_t lo, struct paced *item)
 {
 	struct server key, *s;

@@ -165,7 +165,7 @@ is_ip_ethertype(const uint8_t *t)
 }
 
 /* Offset of the IP header for the link types we meet, or -1. */
-static long
+static inline long __attribute__((always_inline))
 network_offset(int linktype, const uint8_t *b, size_t len)
 {
 	switch (linktype) {
@@ -194,7 +194,7 @@ network_offset(int linktype, const uint8_t *b, size_t len)
 
 /* The UDP header at ip + hlen of an IP packet of `total` bytes, of which
  * `len` were captured (wire: whether the capture kept all of it). */
-static bool
+static inline bool __attribute__((always_inline))
 parse_udp(const uint8_t *ip, size_t hlen, size_t total, size_t len, struct udp_packet *pkt)
 {
 	size_t ulen = get16(ip + hlen + 4), have;
@@ -212,7 +212,7 @@ parse_udp(const uint8_t *ip, size_t hlen, size_t total, size_t len, struct udp_p
 	return true;
 }
 
-static bool
+static inline bool __attribute__((always_inline))
 parse_ipv4(const uint8_t *ip, size_t len, bool whole, struct udp_packet *pkt)
 {
 	size_t ihl = (size_t)(ip[0] & 0x0f) * 4, total = get16(ip + 2);
@@ -233,7 +233,7 @@ parse_ipv4(const uint8_t *ip, size_t len, bool whole, struct udp_packet *pkt)
  * fragment (answers are sized to avoid them) is malformed as in IPv4.
  * A jumbogram (payload length 0) cannot be an answer to us.
  */
-static bool
+static inline bool __attribute__((always_inline))
 parse_ipv6(const uint8_t *ip, size_t len, bool whole, struct udp_packet *pkt)
 {
 	size_t total = 40 + (size_t)get16(ip + 4);
@@ -247,8 +247,10 @@ parse_ipv6(const uint8_t *ip, size_t len, bool whole, struct udp_packet *pkt)
 	return parse_udp(ip, 40, total, len, pkt);
 }
 
-/* Inlined into on_packet, which runs once per answer; capture_parse is its face for the tests. */
-static inline bool
+/* Inlined into on_packet, which runs once per answer, as the code it
+ * replaced was (GCC would call it, having two callers); capture_parse is
+ * its face for the tests. */
+static inline bool __attribute__((always_inline))
 parse(int linktype, const uint8_t *bytes, size_t caplen, size_t wirelen, struct udp_packet *pkt)
 {
 	long off = network_offset(linktype, bytes, caplen);

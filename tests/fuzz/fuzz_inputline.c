@@ -22,7 +22,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		assert(why != NULL && why[0] != '\0');
 		break;
 	case LINE_DOMAIN:
-		/* A valid name prints as text that parses back to itself. */
+	case LINE_IDN:
+		/* A valid name (an IDN's A-label too) prints as text that parses back to itself. */
 		dname_text(&name, text);
 		assert(strlen(text) <= 253);
 		assert(dname_from_input(text, strlen(text), &again, &why2));

@@ -145,19 +145,28 @@ rawsend_open6(const char *ifname, const uint8_t src[16], char *err, size_t errle
 	return open_family(AF_INET6, ifname, src, err, errlen, need_privilege);
 }
 
+/* The buffer of the next packet of the batch (flushing a full one), or NULL,
+ * counted as an error, when the payload does not fit a packet. */
+static inline uint8_t *
+next_packet(struct rawsend *s, size_t len)
+{
+	if (len > RAWSEND_PAYLOAD_MAX) {
+		s->errors++;
+		return NULL;
+	}
+	if (s->n == RAWSEND_BATCH)
+		rawsend_flush(s);
+	return s->pkt[s->n];
+}
+
 void
 rawsend_udp(struct rawsend *s, uint32_t dst, uint16_t sport, uint16_t dport,
     const uint8_t *payload, size_t len)
 {
 	uint8_t *p;
 
-	if (len > RAWSEND_PAYLOAD_MAX) {
-		s->errors++;
+	if ((p = next_packet(s, len)) == NULL)
 		return;
-	}
-	if (s->n == RAWSEND_BATCH)
-		rawsend_flush(s);
-	p = s->pkt[s->n];
 	memcpy(p, s->hdr, HDR_LEN);
 	memcpy(p + HDR_LEN, payload, len);
 	put16(p + 2, (uint16_t)(HDR_LEN + len));
@@ -183,13 +192,8 @@ rawsend_udp6(struct rawsend *s, const uint8_t dst[16], uint16_t sport, uint16_t 
 {
 	uint8_t *p;
 
-	if (len > RAWSEND_PAYLOAD_MAX) {
-		s->errors++;
+	if ((p = next_packet(s, len)) == NULL)
 		return;
-	}
-	if (s->n == RAWSEND_BATCH)
-		rawsend_flush(s);
-	p = s->pkt[s->n];
 	memcpy(p, s->hdr, HDR6_LEN);
 	memcpy(p + HDR6_LEN, payload, len);
 	put16(p + 4, (uint16_t)(LIBNET_UDP_H + len));	/* payload length */

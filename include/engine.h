@@ -95,7 +95,11 @@ size_t engine_queued(const struct engine *e, bool *capped);
 uint64_t engine_last_send_ns(const struct engine *e);
 /* Settle every question, now and from now on, as a final timeout. */
 void engine_drain(struct engine *e);
+/* The counters, with the kernel's drop count and the send errors brought up
+ * to date (a system call: for reports, not for every turn of the loop). */
 const struct engine_stats *engine_stats(struct engine *e);
+/* The counters kept per packet (sent, matched, ...) as they are, at no cost. */
+const struct engine_stats *engine_counters(const struct engine *e);
 /* How long all the tries of one question can take, back-off included. */
 uint64_t engine_tries_ms(const struct engine_config *cfg);
 uint64_t engine_now_ns(void);

@@ -744,3 +744,9 @@ engine_stats(struct engine *e)
 	e->stats.send_errors = rawsend_errors(e->tx) + (e->tx6 != NULL ? rawsend_errors(e->tx6) : 0);
 	return &e->stats;
 }
+
+const struct engine_stats *
+engine_counters(const struct engine *e)
+{
+	return &e->stats;
+}

@@ -195,11 +195,12 @@ room(struct scan *s, struct engine *e)
 {
 	struct window_load l;
 	bool capped;
+	const struct engine_stats *c = engine_counters(e);
 
 	l.queued = engine_queued(e, &capped);
 	l.capped = capped;
-	l.sent = engine_stats(e)->sent;
-	l.answered = engine_stats(e)->matched;
+	l.sent = c->sent;
+	l.answered = c->matched;
 	return window_room(&s->window, s->active, &l, engine_now_ns());
 }
 

@@ -44,8 +44,12 @@ inputreader_fd(int fd)
 	if (r == NULL)
 		return NULL;
 	r->fd = fd;
-	r->may_wait = !(fstat(fd, &st) == 0 && (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)));
-	r->size = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+	if (fstat(fd, &st) == 0) {
+		r->may_wait = !S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode);
+		r->size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+	} else {
+		r->may_wait = true;
+	}
 	r->cap = READ_CHUNK;
 	if ((r->buf = malloc(r->cap)) == NULL) {
 		free(r);

@@ -29,15 +29,14 @@ ephemeral_range(unsigned *elo, unsigned *ehi)
 	}
 }
 
-/* Start of the k-th candidate block of `count` ports: above the ephemeral
- * range first, then downwards from just below it; 0 when there is none. */
+/* Start of the k-th candidate block of `count` ports, given the ephemeral
+ * range [elo, ehi]: above it first, then downwards from just below it; 0
+ * when there is none. */
 static uint16_t
-candidate_block(uint16_t count, unsigned k)
+candidate_block(unsigned elo, unsigned ehi, uint16_t count, unsigned k)
 {
-	unsigned elo, ehi, above;
+	unsigned above = ehi < 65535 ? (65535 - ehi) / count : 0;
 
-	ephemeral_range(&elo, &ehi);
-	above = ehi < 65535 ? (65535 - ehi) / count : 0;
 	if (k < above)
 		return (uint16_t)(ehi + 1 + k * count);
 	k -= above;
@@ -195,8 +194,10 @@ portblock_hold_free_dual(struct portblock *pb, uint32_t src, const uint8_t *src6
     char *err, size_t errlen)
 {
 	uint16_t lo;
+	unsigned elo, ehi;
 
-	for (unsigned k = 0; (lo = candidate_block(count, k)) != 0; k++)
+	ephemeral_range(&elo, &ehi);
+	for (unsigned k = 0; (lo = candidate_block(elo, ehi, count, k)) != 0; k++)
 		if (hold_block(pb, src, src6, lo, (uint16_t)(lo + count - 1), true, err, errlen))
 			return true;
 	snprintf(err, errlen, "no block of %u free source ports (other scans hold them all?); "

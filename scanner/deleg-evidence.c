@@ -32,16 +32,58 @@ evidence_server(const struct evidence *ev, const struct addr *a)
 	return -1;
 }
 
+_Static_assert(NS_FIRST * sizeof(struct ev_ns) + SERVERS_FIRST * sizeof(struct ev_server) +
+    CHILD_FIRST * sizeof(struct ev_child) + CHILD_NS_FIRST * sizeof(struct ev_name) +
+    STORE_FIRST <= EV_FIRST_BYTES, "the first tables fit in place");
+
+static bool
+in_place(const struct evidence *ev, const void *v)
+{
+	return (const uint8_t *)v >= ev->first && (const uint8_t *)v < ev->first + EV_FIRST_BYTES;
+}
+
+/* len bytes of the room in place, or NULL when it is spent. */
+static void *
+take_in_place(struct evidence *ev, size_t len)
+{
+	size_t at = ev->first_used;
+
+	len = (len + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1);
+	if (at + len > EV_FIRST_BYTES)
+		return NULL;
+	ev->first_used += len;
+	return ev->first + at;
+}
+
+/* Table v of *cap entries of size bytes, for at least `need` entries: in
+ * place at first when there is room, then on the heap, doubling. */
+static void *
+grow_table(struct evidence *ev, void *v, size_t need, size_t *cap, size_t first, size_t size)
+{
+	size_t ncap = *cap ? *cap * 2 : first;
+	void *grown;
+
+	while (ncap < need)
+		ncap *= 2;
+	if (*cap == 0 && ncap == first && (grown = take_in_place(ev, first * size)) != NULL) {
+		*cap = first;
+		return grown;
+	}
+	if (!in_place(ev, v))
+		grown = reallocarray(v, ncap, size);
+	else if ((grown = reallocarray(NULL, ncap, size)) != NULL)
+		memcpy(grown, v, *cap * size);
+	if (grown == NULL)
+		err(1, "out of memory");
+	*cap = ncap;
+	return grown;
+}
+
 /* Room for entry n in table v of *cap entries, doubling from first. */
 static void *
-reserve(void *v, size_t n, size_t *cap, size_t first, size_t size)
+reserve(struct evidence *ev, void *v, size_t n, size_t *cap, size_t first, size_t size)
 {
-	if (n < *cap)
-		return v;
-	*cap = *cap ? *cap * 2 : first;
-	if ((v = reallocarray(v, *cap, size)) == NULL)
-		err(1, "out of memory");
-	return v;
+	return n < *cap ? v : grow_table(ev, v, n + 1, cap, first, size);
 }
 
 int
@@ -53,7 +95,7 @@ evidence_add_server(struct evidence *ev, const struct addr *a)
 		return i;
 	if (ev->nservers >= EV_MAX_SERVERS)
 		return -1;
-	ev->servers = reserve(ev->servers, ev->nservers, &ev->servers_cap, SERVERS_FIRST,
+	ev->servers = reserve(ev, ev->servers, ev->nservers, &ev->servers_cap, SERVERS_FIRST,
 	    sizeof(*ev->servers));
 	memset(&ev->servers[ev->nservers], 0, sizeof(ev->servers[0]));
 	ev->servers[ev->nservers].addr = *a;
@@ -63,7 +105,7 @@ evidence_add_server(struct evidence *ev, const struct addr *a)
 struct ev_child *
 evidence_add_child(struct evidence *ev)
 {
-	ev->child = reserve(ev->child, ev->nchild, &ev->child_cap, CHILD_FIRST, sizeof(*ev->child));
+	ev->child = reserve(ev, ev->child, ev->nchild, &ev->child_cap, CHILD_FIRST, sizeof(*ev->child));
 	memset(&ev->child[ev->nchild], 0, sizeof(ev->child[0]));
 	return &ev->child[ev->nchild++];
 }
@@ -88,7 +130,7 @@ evidence_add_child_ns(struct evidence *ev, const struct dname *name)
 			return i;
 	if (ev->nchild_ns == EV_MAX_NS)
 		return -1;
-	ev->child_ns = reserve(ev->child_ns, ev->nchild_ns, &ev->child_ns_cap, CHILD_NS_FIRST,
+	ev->child_ns = reserve(ev, ev->child_ns, ev->nchild_ns, &ev->child_ns_cap, CHILD_NS_FIRST,
 	    sizeof(*ev->child_ns));
 	ev->child_ns[ev->nchild_ns] = evidence_put_name(ev, name);
 	return ev->nchild_ns++;
@@ -101,7 +143,7 @@ evidence_add_ns(struct evidence *ev)
 
 	if (ev->nns == EV_MAX_NS)
 		return NULL;
-	ev->ns = reserve(ev->ns, ev->nns, &ev->ns_cap, NS_FIRST, sizeof(*ev->ns));
+	ev->ns = reserve(ev, ev->ns, ev->nns, &ev->ns_cap, NS_FIRST, sizeof(*ev->ns));
 	ns = &ev->ns[ev->nns++];
 	memset(ns, 0, sizeof(*ns));
 	return ns;
@@ -113,15 +155,8 @@ store_reserve(struct evidence *ev, size_t len)
 {
 	size_t off = ev->store_len;
 
-	if (off + len > ev->store_cap) {
-		size_t cap = ev->store_cap ? ev->store_cap : STORE_FIRST;
-
-		while (cap < off + len)
-			cap *= 2;
-		if ((ev->store = realloc(ev->store, cap)) == NULL)
-			err(1, "out of memory");
-		ev->store_cap = cap;
-	}
+	if (off + len > ev->store_cap)
+		ev->store = grow_table(ev, ev->store, off + len, &ev->store_cap, STORE_FIRST, 1);
 	ev->store_len += len;
 	return (uint32_t)off;
 }
@@ -171,12 +206,14 @@ evidence_name_is(const struct evidence *ev, struct ev_name n, const struct dname
 	return n.len == d->len && memcmp(ev->store + n.off, d->wire, n.len) == 0;
 }
 
-/* Give a table back when it grew past what most domains need. */
+/* Give a table back when it grew past what most domains need; one in place
+ * is left there, as the room in place starts over. */
 static void
-shrink(void **v, size_t *cap, size_t keep)
+shrink(struct evidence *ev, void **v, size_t *cap, size_t keep)
 {
-	if (*cap > keep) {
-		free(*v);
+	if (in_place(ev, *v) || *cap > keep) {
+		if (!in_place(ev, *v))
+			free(*v);
 		*v = NULL;
 		*cap = 0;
 	}
@@ -185,42 +222,45 @@ shrink(void **v, size_t *cap, size_t keep)
 void
 evidence_clear(struct evidence *ev)
 {
-	struct evidence kept = *ev;
+	void *ns = ev->ns, *servers = ev->servers, *child = ev->child, *child_ns = ev->child_ns;
+	void *store = ev->store;
+	size_t ns_cap = ev->ns_cap, servers_cap = ev->servers_cap, child_cap = ev->child_cap;
+	size_t child_ns_cap = ev->child_ns_cap, store_cap = ev->store_cap;
 
-	shrink((void **)&kept.ns, &kept.ns_cap, NS_KEEP);
-	shrink((void **)&kept.servers, &kept.servers_cap, SERVERS_KEEP);
-	shrink((void **)&kept.child, &kept.child_cap, CHILD_KEEP);
-	shrink((void **)&kept.child_ns, &kept.child_ns_cap, CHILD_NS_KEEP);
-	shrink((void **)&kept.store, &kept.store_cap, STORE_KEEP);
-	memset(ev, 0, sizeof(*ev));
-	ev->ns = kept.ns;
-	ev->ns_cap = kept.ns_cap;
-	ev->servers = kept.servers;
-	ev->servers_cap = kept.servers_cap;
-	ev->child = kept.child;
-	ev->child_cap = kept.child_cap;
-	ev->child_ns = kept.child_ns;
-	ev->child_ns_cap = kept.child_ns_cap;
-	ev->store = kept.store;
-	ev->store_cap = kept.store_cap;
+	shrink(ev, &ns, &ns_cap, NS_KEEP);
+	shrink(ev, &servers, &servers_cap, SERVERS_KEEP);
+	shrink(ev, &child, &child_cap, CHILD_KEEP);
+	shrink(ev, &child_ns, &child_ns_cap, CHILD_NS_KEEP);
+	shrink(ev, &store, &store_cap, STORE_KEEP);
+	/* The room in place is not cleared: what takes it writes it first. */
+	memset(ev, 0, offsetof(struct evidence, first));
+	ev->ns = ns;
+	ev->ns_cap = ns_cap;
+	ev->servers = servers;
+	ev->servers_cap = servers_cap;
+	ev->child = child;
+	ev->child_cap = child_cap;
+	ev->child_ns = child_ns;
+	ev->child_ns_cap = child_ns_cap;
+	ev->store = store;
+	ev->store_cap = store_cap;
 }
 
 void
 evidence_free(struct evidence *ev)
 {
-	free(ev->servers);
-	ev->servers = NULL;
+	void **tables[] = { (void **)&ev->servers, (void **)&ev->ns, (void **)&ev->child,
+	    (void **)&ev->child_ns, (void **)&ev->store };
+
+	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		if (!in_place(ev, *tables[i]))
+			free(*tables[i]);
+		*tables[i] = NULL;
+	}
 	ev->nservers = ev->servers_cap = 0;
-	free(ev->ns);
-	ev->ns = NULL;
 	ev->nns = ev->ns_cap = 0;
-	free(ev->child);
-	ev->child = NULL;
 	ev->nchild = ev->child_cap = 0;
-	free(ev->child_ns);
-	ev->child_ns = NULL;
 	ev->nchild_ns = ev->child_ns_cap = 0;
-	free(ev->store);
-	ev->store = NULL;
 	ev->store_len = ev->store_cap = 0;
+	ev->first_used = 0;
 }

@@ -55,6 +55,7 @@ struct xreply {
 	struct addr server;
 	double rtt_ms;
 	bool final;				/* no try left: the return value is ignored */
+	uint32_t tag;				/* as given to engine_ask */
 };
 
 /* Called for each answer and once on the final timeout (or exclusion). Return true when the
@@ -78,9 +79,11 @@ void engine_set_dump(struct engine *e, struct pcapdump *d);
  * engine has IPv6 (others are ignored; with none the question times out at
  * once). Try k goes to server (start + k) mod n,
  * start chosen at random. fn is never called from inside engine_ask.
+ * The reply carries tag back: which of ctx's questions it answers, so a
+ * caller needs no object of its own per question.
  */
 void engine_ask(struct engine *e, const struct dname *qname, uint16_t qtype,
-    const struct addr *servers, size_t nservers, xreply_fn *fn, void *ctx);
+    const struct addr *servers, size_t nservers, xreply_fn *fn, void *ctx, uint32_t tag);
 
 /* IPv6 servers are asked (engine_config.ipv6). */
 bool engine_ipv6(const struct engine *e);

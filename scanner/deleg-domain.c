@@ -17,12 +17,42 @@ struct domain {
 	void *ctx;
 };
 
-/* One outstanding question of a domain, naming the NS / server it is about. */
+/* One outstanding host resolution of a domain, naming the NS it is about. */
 struct op {
 	struct domain *d;
+	uint8_t ns;
+};
+
+/*
+ * A question of the domain's own names which NS, server and type it is
+ * about, in the engine's tag: the answer comes back 20-300 ms later, and
+ * an object per question would be one more cache miss then.
+ */
+struct about {
 	uint8_t ns, server;
 	uint16_t qtype;
 };
+
+static uint32_t
+tag_of(uint8_t ns, uint8_t server, uint16_t qtype)
+{
+	return (uint32_t)qtype << 16 | (uint32_t)ns << 8 | server;
+}
+
+static struct about
+about_of(uint32_t tag)
+{
+	return (struct about){ .ns = (uint8_t)(tag >> 8), .server = (uint8_t)tag,
+	    .qtype = (uint16_t)(tag >> 16) };
+}
+
+/* A question of the step starts: one more to wait for. */
+static void *
+asked(struct domain *d)
+{
+	d->pending++;
+	return d;
+}
 
 static void on_host(void *ctx, const struct host_result *h);
 static void probe_servers(struct domain *d);
@@ -37,14 +67,12 @@ static void finish(struct domain *d);
 static struct pool spare_domains, spare_ops;
 
 static struct op *
-op_new(struct domain *d, uint8_t ns, uint8_t server, uint16_t qtype)
+op_new(struct domain *d, uint8_t ns)
 {
 	struct op *op = pool_get(&spare_ops, sizeof(*op));
 
 	op->d = d;
 	op->ns = ns;
-	op->server = server;
-	op->qtype = qtype;
 	d->pending++;
 	return op;
 }
@@ -170,7 +198,7 @@ on_parent(void *ctx, const struct walk_result *w)
 
 		if (!ev->ns[i].in_domain)
 			resolver_host(d->resolver, evidence_name(ev, ev->ns[i].name, &name), on_host,
-			    op_new(d, i, 0, 0));
+			    op_new(d, i));
 	}
 	op_done(d);
 }
@@ -312,9 +340,9 @@ read_soa_answer(struct evidence *ev, uint8_t s, const struct dns_response *r,
 static bool
 on_probe(void *ctx, const struct xreply *x)
 {
-	struct op *op = ctx;
-	struct domain *d = op->d;
-	struct ev_server *s = &d->ev.servers[op->server];
+	struct domain *d = ctx;
+	struct about op = about_of(x->tag);
+	struct ev_server *s = &d->ev.servers[op.server];
 
 	if (x->kind == X_TIMEOUT) {
 		s->result = PROBE_TIMEOUT;
@@ -328,9 +356,8 @@ on_probe(void *ctx, const struct xreply *x)
 		s->rcode = x->resp->rcode;
 		s->rtt_ms = x->rtt_ms;
 		if (s->result == PROBE_AUTHORITATIVE)
-			read_soa_answer(&d->ev, op->server, x->resp, &domain);
+			read_soa_answer(&d->ev, op.server, x->resp, &domain);
 	}
-	pool_put(&spare_ops, op);
 	op_done(d);
 	return true;
 }
@@ -357,7 +384,7 @@ probe_servers(struct domain *d)
 		if (ev->servers[s].addr.family == AF_INET6 && !engine_ipv6(d->engine))
 			continue;
 		engine_ask(d->engine, &domain, DNS_TYPE_SOA, &ev->servers[s].addr, 1,
-		    on_probe, op_new(d, 0, s, 0));
+		    on_probe, asked(d), tag_of(0, s, DNS_TYPE_SOA));
 	}
 	op_done(d);
 }
@@ -365,37 +392,36 @@ probe_servers(struct domain *d)
 static bool
 on_child(void *ctx, const struct xreply *x)
 {
-	struct op *op = ctx;
-	struct domain *d = op->d;
+	struct domain *d = ctx;
+	struct about op = about_of(x->tag);
 	const struct dns_response *r = x->resp;
 	struct dname name, domain;
 
-	evidence_name(&d->ev, d->ev.ns[op->ns].name, &name);
+	evidence_name(&d->ev, d->ev.ns[op.ns].name, &name);
 	evidence_name(&d->ev, d->ev.domain, &domain);
 	/* Only an authoritative answer is evidence; anything else says nothing of
 	 * the data. A negative one must come with D's SOA (SPEC 1). */
 	if (x->kind == X_ANSWER && r->aa &&
 	    (r->rcode == DNS_RCODE_NOERROR || r->rcode == DNS_RCODE_NXDOMAIN) &&
-	    (has_rr(r, DNS_ANSWER, op->qtype, &name) || has_rr(r, DNS_AUTHORITY, DNS_TYPE_SOA, &domain))) {
+	    (has_rr(r, DNS_ANSWER, op.qtype, &name) || has_rr(r, DNS_AUTHORITY, DNS_TYPE_SOA, &domain))) {
 		/* The explicit answer takes the place of the additional section's. */
-		struct ev_child *c = evidence_child(&d->ev, op->ns, op->server, op->qtype);
+		struct ev_child *c = evidence_child(&d->ev, op.ns, op.server, op.qtype);
 		struct addr addrs[EV_MAX_ADDRS];
 		size_t n = 0;
 
 		if (c == NULL)
 			c = evidence_add_child(&d->ev);
-		c->ns = op->ns;
-		c->server = op->server;
-		c->qtype = op->qtype;
+		c->ns = op.ns;
+		c->server = op.server;
+		c->qtype = op.qtype;
 		for (size_t i = 0; i < r->nrr; i++)
-			if (r->rr[i].section == DNS_ANSWER && r->rr[i].type == op->qtype &&
+			if (r->rr[i].section == DNS_ANSWER && r->rr[i].type == op.qtype &&
 			    dname_equal(&r->rr[i].owner, &name))
 				(void)addr_set_add(addrs, &n, EV_MAX_ADDRS, &r->rr[i].rd.addr);
 		c->addrs = evidence_put_addrs(&d->ev, addrs, n);
 		c->kind = r->rcode == DNS_RCODE_NXDOMAIN ? CHILD_NXDOMAIN :
 		    n > 0 ? CHILD_ADDRS : CHILD_NODATA;
 	}
-	pool_put(&spare_ops, op);
 	op_done(d);
 	return true;
 }
@@ -420,15 +446,13 @@ confirmed(struct evidence *ev, uint8_t i, uint8_t s, uint16_t qtype)
 static bool
 on_ns_set(void *ctx, const struct xreply *x)
 {
-	struct op *op = ctx;
-	struct domain *d = op->d;
+	struct domain *d = ctx;
 	const struct dns_response *r = x->resp;
 	struct dname domain;
 
 	evidence_name(&d->ev, d->ev.domain, &domain);
 	if (x->kind == X_ANSWER && r->aa && r->rcode == DNS_RCODE_NOERROR)
-		read_ns_set(&d->ev, op->server, r, DNS_ANSWER, &domain);
-	pool_put(&spare_ops, op);
+		read_ns_set(&d->ev, about_of(x->tag).server, r, DNS_ANSWER, &domain);
 	op_done(d);
 	return true;
 }
@@ -469,7 +493,7 @@ compare_glue(struct domain *d)
 
 				if (has_family(ev, ns, family) && !confirmed(ev, i, s, qtype))
 					engine_ask(d->engine, &name, qtype, &ev->servers[s].addr, 1,
-					    on_child, op_new(d, i, s, qtype));
+					    on_child, asked(d), tag_of(i, s, qtype));
 			}
 		}
 	}
@@ -477,8 +501,8 @@ compare_glue(struct domain *d)
 		struct dname domain;
 
 		engine_ask(d->engine, evidence_name(ev, ev->domain, &domain), DNS_TYPE_NS,
-		    &ev->servers[first_auth].addr, 1, on_ns_set,
-		    op_new(d, 0, (uint8_t)first_auth, DNS_TYPE_NS));
+		    &ev->servers[first_auth].addr, 1, on_ns_set, asked(d),
+		    tag_of(0, (uint8_t)first_auth, DNS_TYPE_NS));
 	}
 	op_done(d);
 }

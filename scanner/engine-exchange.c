@@ -53,6 +53,7 @@ struct exchange {
 	uint8_t size;			/* enum xsize */
 	uint8_t name_len;
 	bool cur6;			/* the current try is to an IPv6 server (slot.server 0) */
+	uint32_t tag;
 	uint64_t sent_ns;
 	xreply_fn *fn;
 	void *ctx;
@@ -326,7 +327,7 @@ settle_as_timeout(struct engine *e, struct exchange *x)
 
 void
 engine_ask(struct engine *e, const struct dname *qname, uint16_t qtype,
-    const struct addr *servers, size_t nservers, xreply_fn *fn, void *ctx)
+    const struct addr *servers, size_t nservers, xreply_fn *fn, void *ctx, uint32_t tag)
 {
 	const struct addr *keep[ENGINE_MAX_SERVERS];
 	size_t n = 0;
@@ -370,6 +371,7 @@ engine_ask(struct engine *e, const struct dname *qname, uint16_t qtype,
 	x->tries = 0;
 	x->fn = fn;
 	x->ctx = ctx;
+	x->tag = tag;
 	x->excluded = excluded && n == 0;
 	if (x->excluded)
 		e->stats.excluded++;
@@ -474,6 +476,7 @@ deliver_timeout(struct engine *e, struct exchange *x)
 	memset(&r, 0, sizeof(r));
 	r.kind = x->excluded ? X_EXCLUDED : X_TIMEOUT;
 	r.final = true;
+	r.tag = x->tag;
 	if (x->nservers > 0)
 		server_of(x, tried(x), &r.server);
 	x->fn(x->ctx, &r);
@@ -526,6 +529,7 @@ deliver_answer(struct engine *e, struct exchange *x)
 	memset(&r, 0, sizeof(r));
 	r.kind = X_ANSWER;
 	r.resp = &e->resp;
+	r.tag = x->tag;
 	if (x->cur6)
 		addr_from_v6(&r.server, server6_at(x, tried(x)));
 	else

@@ -43,6 +43,10 @@ void slot_release(struct slot_table *t, struct slot *s);
 /* The slot in use that an answer to our port with this ID names, or NULL. */
 struct slot *slot_find(const struct slot_table *t, uint16_t port, uint16_t id);
 
+/* Start fetching the cell slot_find(t, port, id) will read: with 100,000
+ * questions in flight the table is far larger than the cache. */
+void slot_prefetch(const struct slot_table *t, uint16_t port, uint16_t id);
+
 /* The mapping alone: number to port and ID, and back (false: not a port of the table). */
 void slot_port_id(const struct slot_table *t, uint32_t number, uint16_t *port, uint16_t *id);
 bool slot_number(const struct slot_table *t, uint16_t port, uint16_t id, uint32_t *number);

@@ -38,6 +38,7 @@ struct slot_table {
 	size_t ncells;			/* a power of two */
 	unsigned shift;			/* 64 - log2(ncells) */
 	size_t used;
+	uint64_t next_draw;		/* the next random draw, its cell already fetched */
 };
 
 static void *
@@ -80,6 +81,7 @@ slot_table_new(const uint16_t *ports, size_t nports, const struct cookie_key *ke
 	t->ncells = CELLS_MIN;
 	t->shift = 64 - 10;
 	alloc_cells(t);
+	t->next_draw = randpool_u64();
 	return t;
 }
 
@@ -113,6 +115,13 @@ static size_t
 home(const struct slot_table *t, uint32_t number)
 {
 	return (size_t)(((uint64_t)number * 0x9e3779b97f4a7c15ULL) >> t->shift);
+}
+
+/* The slot number a random draw names: a port of the block, an ID. */
+static uint32_t
+draw_number(const struct slot_table *t, uint64_t r)
+{
+	return (uint32_t)((r >> 16 & 0xffffffffu) * t->nports >> 32) << 16 | (uint16_t)r;
 }
 
 /* The cell that holds number, or the empty cell where it would go. */
@@ -171,9 +180,10 @@ slot_take(struct slot_table *t, struct slot *s)
 	if (2 * (t->used + 1) > t->ncells)
 		grow(t);
 	for (int k = 0; k < DRAWS && !found; k++) {
-		uint64_t r = randpool_u64();
+		uint64_t r = t->next_draw;
 
-		number = (uint32_t)((r >> 16 & 0xffffffffu) * t->nports >> 32) << 16 | (uint16_t)r;
+		t->next_draw = randpool_u64();
+		number = draw_number(t, r);
 		cell = cell_of(t, number);
 		found = t->cells[cell].number == EMPTY;
 	}
@@ -184,6 +194,8 @@ slot_take(struct slot_table *t, struct slot *s)
 	}
 	t->cells[cell] = (struct cell){ number, s };
 	t->used++;
+	/* The next take's cell is a cache miss in a large table: start it now. */
+	__builtin_prefetch(&t->cells[home(t, draw_number(t, t->next_draw))], 1);
 	s->number = number;
 	slot_port_id(t, number, &s->port, &s->id);
 	return true;
@@ -226,6 +238,15 @@ slot_find(const struct slot_table *t, uint16_t port, uint16_t id)
 		return NULL;
 	cell = cell_of(t, number);
 	return t->cells[cell].slot;
+}
+
+void
+slot_prefetch(const struct slot_table *t, uint16_t port, uint16_t id)
+{
+	uint32_t number;
+
+	if (slot_number(t, port, id, &number))
+		__builtin_prefetch(&t->cells[home(t, number)]);
 }
 
 bool

@@ -8,6 +8,11 @@
 
 struct capture;
 
+/* Answers are at most 1232 bytes of DNS when servers honour our EDNS size
+ * (1274 on Ethernet); a larger one is cut at this many bytes of the frame and
+ * asked again over TCP. */
+#define CAPTURE_SNAPLEN 1500
+
 struct udp_packet {
 	uint32_t src, dst;	/* IPv4, host order; 0 for IPv6 */
 	uint16_t sport, dport;

@@ -71,6 +71,22 @@ static const struct {
 
 TAILQ_HEAD(xlist, exchange);
 
+/*
+ * Answers are taken from the capture in batches: their cells, questions
+ * and owners are fetched for the whole batch before the first is handled.
+ * Against late servers each answer's state left the cache long ago, and a
+ * chain of misses (cell, question, owner) per answer, one after the other,
+ * was most of the time an answer took; fetched together they overlap.
+ * The capture's packets are valid only during its callback: copied.
+ */
+#define RX_BATCH 16
+
+struct rx_batch {
+	size_t n;
+	struct udp_packet p[RX_BATCH];
+	uint8_t ip[RX_BATCH][CAPTURE_SNAPLEN];
+};
+
 struct engine {
 	struct engine_config cfg;
 	struct rawsend *tx, *tx6;	/* tx6: NULL without IPv6 */
@@ -88,6 +104,7 @@ struct engine {
 	bool draining;
 	uint64_t last_send_ns;
 	struct dns_response resp;	/* parse buffer: one answer at a time */
+	struct rx_batch rx_batch;
 	struct pcapdump *dump;
 	const struct exclude *exclude;
 	struct engine_stats stats;
@@ -588,9 +605,8 @@ on_tcp_done(void *ctx, void *owner, const uint8_t *msg, size_t len)
 }
 
 static void
-on_packet(void *ctx, const struct udp_packet *p)
+handle_packet(struct engine *e, const struct udp_packet *p)
 {
-	struct engine *e = ctx;
 	struct exchange *x;
 	struct slot *s;
 
@@ -624,6 +640,58 @@ on_packet(void *ctx, const struct udp_packet *p)
 		return;
 	}
 	deliver_answer(e, x);
+}
+
+/* The DNS ID of a payload, or -1 when it is too short to hold one. */
+static int
+payload_id(const struct udp_packet *p)
+{
+	return p->len >= 2 ? get16(p->payload) : -1;
+}
+
+static void
+handle_batch(struct engine *e)
+{
+	struct rx_batch *b = &e->rx_batch;
+	struct slot *found[RX_BATCH];
+
+	/* The cells were fetched as the packets came; now the questions... */
+	for (size_t i = 0; i < b->n; i++) {
+		int id = payload_id(&b->p[i]);
+
+		found[i] = id < 0 ? NULL : slot_find(e->slots, b->p[i].dport, (uint16_t)id);
+		if (found[i] != NULL)
+			__builtin_prefetch(exchange_of_slot(found[i]));
+	}
+	/* ... then their owners, whose callbacks the answers run. */
+	for (size_t i = 0; i < b->n; i++)
+		if (found[i] != NULL)
+			__builtin_prefetch(exchange_of_slot(found[i])->ctx);
+	/* Each is looked up again: handling one answer may end the question
+	 * another answer of the batch names (a duplicate). */
+	for (size_t i = 0; i < b->n; i++)
+		handle_packet(e, &b->p[i]);
+	b->n = 0;
+}
+
+static void
+on_packet(void *ctx, const struct udp_packet *p)
+{
+	struct engine *e = ctx;
+	struct rx_batch *b = &e->rx_batch;
+	struct udp_packet *q = &b->p[b->n];
+	size_t len = p->ip_len < CAPTURE_SNAPLEN ? p->ip_len : CAPTURE_SNAPLEN;
+	int id;
+
+	*q = *p;
+	memcpy(b->ip[b->n], p->ip, len);
+	q->ip = b->ip[b->n];
+	q->ip_len = len;
+	q->payload = q->ip + (p->payload - p->ip);
+	if ((id = payload_id(q)) >= 0)
+		slot_prefetch(e->slots, q->dport, (uint16_t)id);
+	if (++b->n == RX_BATCH)
+		handle_batch(e);
 }
 
 static uint64_t
@@ -675,6 +743,7 @@ engine_step(struct engine *e, int max_wait_ms, int wake_fd)
 	/* Read even when poll saw nothing: the capture ring can hold packets
 	 * that arrived between the last read and the poll. */
 	capture_dispatch(e->rx, on_packet, e);
+	handle_batch(e);
 	now = engine_now_ns();
 	tcp_service(e->tcp, now, on_tcp_done, e);
 	expire(e, now);

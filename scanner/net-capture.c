@@ -10,10 +10,6 @@
 #include "capture.h"
 #include "bytes.h"
 
-/* Answers are at most 1232 bytes of DNS when servers honour our EDNS size
- * (1274 on Ethernet); a larger one is cut here and asked again over TCP. */
-#define CAPTURE_SNAPLEN 1500
-
 /*
  * Not immediate mode: libpcap then uses TPACKET_V3, where the kernel packs
  * answers into blocks and wakes the reader once per block rather than once

@@ -294,37 +294,57 @@ put_ns(struct jbuf *out, const struct evidence *ev)
 	jb_c(out, ']');
 }
 
-/* The addresses of the servers in the mask, as a JSON array. */
-static void
-put_server_addrs(struct jbuf *out, const struct evidence *ev, uint64_t mask)
-{
-	jb_c(out, '[');
-	for (uint8_t s = 0, first = 1; s < ev->nservers; s++) {
-		if (!(mask >> s & 1))
-			continue;
-		if (!first)
-			jb_c(out, ',');
-		first = 0;
-		put_addr(out, &ev->servers[s].addr);
-	}
-	jb_c(out, ']');
-}
+/* Writes element i of a set: a server of ev, or a name of the table at arg. */
+typedef void put_member_fn(struct jbuf *out, const struct evidence *ev, size_t i, const void *arg);
 
-/* The names of a bit set over a table of names, as a JSON array. */
+/* The members i < n of a bit set, as a JSON array. */
 static void
-put_name_set(struct jbuf *out, const struct evidence *ev, const struct ev_name *names,
-    size_t n, uint32_t mask)
+put_set(struct jbuf *out, const struct evidence *ev, uint64_t mask, size_t n,
+    put_member_fn *put, const void *arg)
 {
+	bool first = true;
+
 	jb_c(out, '[');
-	for (size_t i = 0, first = 1; i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		if (!(mask >> i & 1))
 			continue;
 		if (!first)
 			jb_c(out, ',');
-		first = 0;
-		put_ev_name(out, ev, names[i]);
+		first = false;
+		put(out, ev, i, arg);
 	}
 	jb_c(out, ']');
+}
+
+static void
+put_server_addr(struct jbuf *out, const struct evidence *ev, size_t s, const void *arg)
+{
+	(void)arg;
+	put_addr(out, &ev->servers[s].addr);
+}
+
+static void
+put_server_serial(struct jbuf *out, const struct evidence *ev, size_t s, const void *arg)
+{
+	(void)arg;
+	jb_s(out, "{\"addr\":");
+	put_addr(out, &ev->servers[s].addr);
+	jb_s(out, ",\"serial\":");
+	jb_u(out, ev->servers[s].serial);
+	jb_c(out, '}');
+}
+
+static void
+put_named(struct jbuf *out, const struct evidence *ev, size_t i, const void *names)
+{
+	put_ev_name(out, ev, ((const struct ev_name *)names)[i]);
+}
+
+/* The addresses of the servers in the mask, as a JSON array. */
+static void
+put_server_addrs(struct jbuf *out, const struct evidence *ev, uint64_t mask)
+{
+	put_set(out, ev, mask, ev->nservers, put_server_addr, NULL);
 }
 
 static void
@@ -335,9 +355,9 @@ put_ns_set(struct jbuf *out, const struct evidence *ev, const struct problem *p)
 	for (uint8_t i = 0; i < ev->nns; i++)
 		parent[i] = ev->ns[i].name;
 	jb_s(out, ",\"parent_only\":");
-	put_name_set(out, ev, parent, ev->nns, p->parent_only);
+	put_set(out, ev, p->parent_only, ev->nns, put_named, parent);
 	jb_s(out, ",\"child_only\":");
-	put_name_set(out, ev, ev->child_ns, ev->nchild_ns, p->child_only);
+	put_set(out, ev, p->child_only, ev->nchild_ns, put_named, ev->child_ns);
 	jb_s(out, ",\"servers\":");
 	put_server_addrs(out, ev, p->servers);
 }
@@ -345,20 +365,8 @@ put_ns_set(struct jbuf *out, const struct evidence *ev, const struct problem *p)
 static void
 put_serials(struct jbuf *out, const struct evidence *ev, uint64_t mask)
 {
-	jb_s(out, ",\"serials\":[");
-	for (uint8_t s = 0, first = 1; s < ev->nservers; s++) {
-		if (!(mask >> s & 1))
-			continue;
-		if (!first)
-			jb_c(out, ',');
-		first = 0;
-		jb_s(out, "{\"addr\":");
-		put_addr(out, &ev->servers[s].addr);
-		jb_s(out, ",\"serial\":");
-		jb_u(out, ev->servers[s].serial);
-		jb_c(out, '}');
-	}
-	jb_c(out, ']');
+	jb_s(out, ",\"serials\":");
+	put_set(out, ev, mask, ev->nservers, put_server_serial, NULL);
 }
 
 static void

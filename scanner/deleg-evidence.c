@@ -249,18 +249,12 @@ evidence_clear(struct evidence *ev)
 void
 evidence_free(struct evidence *ev)
 {
-	void **tables[] = { (void **)&ev->servers, (void **)&ev->ns, (void **)&ev->child,
-	    (void **)&ev->child_ns, (void **)&ev->store };
-
-	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
-		if (!in_place(ev, *tables[i]))
-			free(*tables[i]);
-		*tables[i] = NULL;
-	}
-	ev->nservers = ev->servers_cap = 0;
-	ev->nns = ev->ns_cap = 0;
-	ev->nchild = ev->child_cap = 0;
-	ev->nchild_ns = ev->child_ns_cap = 0;
-	ev->store_len = ev->store_cap = 0;
-	ev->first_used = 0;
+	/* Kept up to no size: every table goes. */
+	shrink(ev, (void **)&ev->servers, &ev->servers_cap, 0);
+	shrink(ev, (void **)&ev->ns, &ev->ns_cap, 0);
+	shrink(ev, (void **)&ev->child, &ev->child_cap, 0);
+	shrink(ev, (void **)&ev->child_ns, &ev->child_ns_cap, 0);
+	shrink(ev, (void **)&ev->store, &ev->store_cap, 0);
+	ev->nservers = ev->nns = ev->nchild_ns = 0;
+	ev->nchild = ev->store_len = ev->first_used = 0;
 }

@@ -24,9 +24,9 @@ struct op {
 };
 
 /*
- * A question of the domain's own names which NS, server and type it is
- * about, in the engine's tag: the answer comes back 20-300 ms later, and
- * an object per question would be one more cache miss then.
+ * Which NS, server and type a question of the domain is about, kept in the
+ * engine's tag: the answer comes back 20-300 ms later, and an object per
+ * question would be one more cache miss then.
  */
 struct about {
 	uint8_t ns, server;

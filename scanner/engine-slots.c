@@ -232,12 +232,9 @@ slot_find(const struct slot_table *t, uint16_t port, uint16_t id)
 {
 	uint32_t number;
 
-	size_t cell;
-
 	if (!slot_number(t, port, id, &number))
 		return NULL;
-	cell = cell_of(t, number);
-	return t->cells[cell].slot;
+	return t->cells[cell_of(t, number)].slot;
 }
 
 void

@@ -43,8 +43,9 @@ enum { EXIT_USAGE = 2, EXIT_SIGNAL_BASE = 128 };
 #define DEFAULT_PER_SERVER 50
 #define WINDOW_AUTO UINT_MAX
 /* Names waiting in a shuffle block cost about 270 bytes each. */
-#define OUTPUT_BUFFER (64 << 10)
 #define DEFAULT_SHUFFLE 16384
+/* The output's stdio buffer (see its setvbuf). */
+#define OUTPUT_BUFFER (64 << 10)
 
 /* --ipv6: auto probes IPv6 addresses when this host can send IPv6. */
 enum ipv6_mode { IPV6_AUTO, IPV6_ON, IPV6_OFF };

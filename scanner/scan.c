@@ -374,7 +374,7 @@ scan_run(struct engine *e, struct resolver *r, const struct scan_options *opt,
 {
 	struct scan s = { .opt = opt, .counts = counts, .at = at };
 	bool drained = false, stalled = false, stopped_early = false, unflushed;
-	uint64_t next_tick = engine_now_ns(), flushed_ns = 0, flushed_decided = 0;
+	uint64_t next_tick = engine_now_ns(), now, flushed_ns = 0, flushed_decided = 0;
 	size_t first = opt->resume_from != NULL ? opt->resume_from->npending : 0;
 
 	memset(counts, 0, sizeof(*counts));
@@ -406,10 +406,10 @@ scan_run(struct engine *e, struct resolver *r, const struct scan_options *opt,
 		if (!s.stopping)
 			admit(&s, e, r);
 		unflushed = counts->decided != flushed_decided;
-		if (unflushed && engine_now_ns() - flushed_ns >= FLUSH_NS) {
+		if (unflushed && (now = engine_now_ns()) - flushed_ns >= FLUSH_NS) {
 			fflush(opt->out);
 			flushed_decided = counts->decided;
-			flushed_ns = engine_now_ns();
+			flushed_ns = now;
 			unflushed = false;
 		}
 		if (s.active == 0 && (s.stopping || (s.input_over && s.next == s.nblock)))

@@ -47,6 +47,8 @@ struct window {
 	unsigned plateau;	/* periods to wait before probing again */
 	unsigned backoff;	/* that wait, doubled by each probe that bought nothing */
 	unsigned waited;	/* periods a doubling has waited to be reached */
+	unsigned trial_peak;	/* the most domains in progress since the last doubling */
+	bool trial_gained;	/* answers came faster in a period since then */
 	enum window_hold hold;
 };
 

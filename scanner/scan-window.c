@@ -117,13 +117,20 @@ probe(struct window *w, const struct window_load *l, uint64_t now)
 	/*
 	 * A doubling is judged in the first period the window reaches it. When
 	 * something else holds the window below it (the backlog, the CPU), it
-	 * proves nothing either way; after JUDGE_PERIODS without reaching it,
-	 * it is set back, with no wait: a limit that was never used must not
-	 * ratchet up (at zero latency it then overflowed the servers' buffers).
+	 * is judged after JUDGE_PERIODS without reaching it and set back, with
+	 * no wait: to the most domains it let in when answers came faster in
+	 * one of those periods, else to where it was. A limit that was never
+	 * used must not ratchet up (at zero latency more in flight only queues
+	 * at the servers, and their buffers overflowed), and one below what
+	 * raised the rate binds where the CPU holds the window (against late
+	 * servers the limit went back to half of what was in flight, one
+	 * period in five).
 	 */
 	if (w->grew && !w->limited) {
+		w->trial_gained |= rate >= w->rate_before * GAIN;
 		if (++w->waited >= JUDGE_PERIODS) {
-			w->limit = w->limit_before;
+			w->limit = w->trial_gained && w->trial_peak > w->limit_before ?
+			    w->trial_peak : w->limit_before;
 			w->grew = false;
 		}
 		w->limited = false;
@@ -146,6 +153,8 @@ probe(struct window *w, const struct window_load *l, uint64_t now)
 		w->limit = w->limit < w->bound / 2 ? w->limit * 2 : w->bound;
 		w->grew = true;
 		w->waited = 0;
+		w->trial_peak = 0;
+		w->trial_gained = false;
 	}
 	w->limited = false;
 }
@@ -157,6 +166,8 @@ window_room(struct window *w, unsigned active, const struct window_load *l, uint
 
 	measure(w, l, now);
 	probe(w, l, now);
+	if (active > w->trial_peak)
+		w->trial_peak = active;
 	if (backlog < BACKLOG_MIN)
 		backlog = BACKLOG_MIN;
 	if (backlog > BACKLOG_MAX)

@@ -1,5 +1,6 @@
 /* test_window.c -- the auto window on a simulated clock: what lets domains start and what holds them. */
 #include <criterion/criterion.h>
+#include <string.h>
 
 #include "window.h"
 
@@ -109,4 +110,48 @@ Test(window, the_limit_stops_where_the_servers_are_the_limit)
 
 	cr_assert_geq(limit, 2048, "limit %u", limit);
 	cr_assert_leq(limit, 8192, "limit %u", limit);
+}
+
+/*
+ * Round trips of `life_ms` per domain, 4 packets a second each, and a host
+ * that sends at most `cpu` packets a second: past cpu / 4 domains in flight
+ * the questions queue and the CPU holds the window. The sent rate over the
+ * last half of the run, as a share of what the host can send.
+ */
+static double
+cpu_bound_share(double cpu, unsigned life_ms, unsigned seconds)
+{
+	struct window w;
+	struct window_load l = { 0 };
+	static unsigned started[60000];
+	double sent = 0, sent_half = 0;
+	unsigned active = 0;
+
+	memset(started, 0, sizeof(started));
+	window_init(&w, 400000, 100000000, 0, 0);
+	for (uint64_t t = 1; t <= seconds * 1000ull; t++) {
+		double want = active * 4.0, r = want < cpu ? want : cpu;
+		unsigned n;
+
+		if (t > life_ms)
+			active -= started[(t - life_ms) % life_ms];
+		sent += r / 1000;
+		if (t == seconds * 500ull)
+			sent_half = sent;
+		l.sent = l.answered = (uint64_t)sent;
+		l.queued = want > cpu ? 4096 : 0;
+		n = window_room(&w, active, &l, t * MS);
+		window_started(&w, n);
+		started[t % life_ms] = n;
+		active += n;
+	}
+	return (sent - sent_half) / (cpu * seconds / 2.0);
+}
+
+Test(window, the_cpu_holds_it_and_the_limit_does_not_cut_below)
+{
+	/* 240,000 packets a second: 60,000 domains of one second in flight */
+	double share = cpu_bound_share(240000, 1000, 20);
+
+	cr_assert_geq(share, 0.97, "sent %.2f of what the host can", share);
 }

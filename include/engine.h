@@ -80,10 +80,12 @@ void engine_set_dump(struct engine *e, struct pcapdump *d);
  * once). Try k goes to server (start + k) mod n,
  * start chosen at random. fn is never called from inside engine_ask.
  * The reply carries tag back: which of ctx's questions it answers, so a
- * caller needs no object of its own per question.
+ * caller needs no object of its own per question. ctx_size: the bytes from
+ * ctx that fn reads, fetched into the cache with the answer (0: none).
  */
 void engine_ask(struct engine *e, const struct dname *qname, uint16_t qtype,
-    const struct addr *servers, size_t nservers, xreply_fn *fn, void *ctx, uint32_t tag);
+    const struct addr *servers, size_t nservers, xreply_fn *fn, void *ctx, size_t ctx_size,
+    uint32_t tag);
 
 /* IPv6 servers are asked (engine_config.ipv6). */
 bool engine_ipv6(const struct engine *e);

@@ -384,7 +384,7 @@ probe_servers(struct domain *d)
 		if (ev->servers[s].addr.family == AF_INET6 && !engine_ipv6(d->engine))
 			continue;
 		engine_ask(d->engine, &domain, DNS_TYPE_SOA, &ev->servers[s].addr, 1,
-		    on_probe, asked(d), tag_of(0, s, DNS_TYPE_SOA));
+		    on_probe, asked(d), sizeof(*d), tag_of(0, s, DNS_TYPE_SOA));
 	}
 	op_done(d);
 }
@@ -493,7 +493,7 @@ compare_glue(struct domain *d)
 
 				if (has_family(ev, ns, family) && !confirmed(ev, i, s, qtype))
 					engine_ask(d->engine, &name, qtype, &ev->servers[s].addr, 1,
-					    on_child, asked(d), tag_of(i, s, qtype));
+					    on_child, asked(d), sizeof(*d), tag_of(i, s, qtype));
 			}
 		}
 	}
@@ -501,7 +501,7 @@ compare_glue(struct domain *d)
 		struct dname domain;
 
 		engine_ask(d->engine, evidence_name(ev, ev->domain, &domain), DNS_TYPE_NS,
-		    &ev->servers[first_auth].addr, 1, on_ns_set, asked(d),
+		    &ev->servers[first_auth].addr, 1, on_ns_set, asked(d), sizeof(*d),
 		    tag_of(0, (uint8_t)first_auth, DNS_TYPE_NS));
 	}
 	op_done(d);

@@ -320,7 +320,8 @@ on_zone_ready(void *ctx)
 	}
 	if (follow_flight(w))
 		return;
-	engine_ask(w->r->engine, qname_of(w, &qname), w->qtype, w->zone->addrs, w->zone->naddrs, on_reply, w, 0);
+	engine_ask(w->r->engine, qname_of(w, &qname), w->qtype, w->zone->addrs, w->zone->naddrs, on_reply, w,
+	    sizeof(*w) + wtail[w->size], 0);
 }
 
 static void

@@ -99,27 +99,29 @@ struct ev_child {
 };
 
 struct evidence {
-	struct ev_name domain;
-	bool parent_only;		/* the children were not asked (--parent-only) */
-	enum parent_outcome parent;
+	/*
+	 * Pointers, then counts and sizes, then the rest: packed, the fields
+	 * take 128 bytes (192 when in the order of their use), and every domain
+	 * in flight carries them.
+	 */
+	struct ev_ns *ns;		/* grows with evidence_add_ns, up to EV_MAX_NS */
+	struct ev_server *servers;	/* grows with evidence_add_server, up to EV_MAX_SERVERS */
+	struct ev_child *child;		/* grows with reallocarray */
+	struct ev_name *child_ns;	/* NS names some server lists and the parent does not */
+	uint8_t *store;			/* the names and address lists, packed */
 	const char *parent_reason;	/* PARENT_ERROR: static string */
+	float parent_rtt_ms;		/* printed to 0.01 ms, which a float holds */
+	uint32_t nchild, child_cap;
+	uint32_t store_len, store_cap;
+	uint32_t ns_cap, servers_cap, child_ns_cap;
+	uint16_t first_used;		/* bytes of first[] taken */
+	struct ev_name domain;
 	struct ev_name parent_zone;
+	enum parent_outcome parent;
+	uint8_t nns, nservers, nchild_ns;
+	bool parent_only;		/* the children were not asked (--parent-only) */
 	bool have_parent_server;
 	struct addr parent_server;
-	double parent_rtt_ms;
-	struct ev_ns *ns;		/* grows with evidence_add_ns, up to EV_MAX_NS */
-	uint8_t nns;
-	size_t ns_cap;
-	struct ev_server *servers;	/* grows with evidence_add_server, up to EV_MAX_SERVERS */
-	uint8_t nservers;
-	size_t servers_cap;
-	struct ev_child *child;		/* grows with reallocarray */
-	size_t nchild, child_cap;
-	struct ev_name *child_ns;	/* NS names some server lists and the parent does not */
-	uint8_t nchild_ns;
-	size_t child_ns_cap;
-	uint8_t *store;			/* the names and address lists, packed */
-	size_t store_len, store_cap;
 	/*
 	 * The first tables and store of a common domain, in place: the answers
 	 * of a domain come 20-300 ms apart, long after its memory has left the
@@ -127,7 +129,6 @@ struct evidence {
 	 * blocks malloc put anywhere. A table that outgrows its place moves to
 	 * the heap. An evidence is never copied by value: the tables point here.
 	 */
-	size_t first_used;
 	_Alignas(max_align_t) uint8_t first[EV_FIRST_BYTES];
 };
 

@@ -8,13 +8,15 @@
 #include "pool.h"
 
 struct domain {
-	struct evidence ev;
+	/* First: the pool's link overwrites it while the domain is spare, and
+	 * domain_start sets it again (the evidence keeps its tables). */
 	struct engine *engine;
 	struct resolver *resolver;
 	int pending;		/* questions out in the current step */
 	void (*next)(struct domain *);	/* the step to run when pending reaches 0 */
 	domain_done_fn *done;
 	void *ctx;
+	struct evidence ev;
 };
 
 /* One outstanding host resolution of a domain, naming the NS it is about. */

@@ -51,16 +51,16 @@ take_in_place(struct evidence *ev, size_t len)
 	len = (len + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1);
 	if (at + len > EV_FIRST_BYTES)
 		return NULL;
-	ev->first_used += len;
+	ev->first_used = (uint16_t)(at + len);
 	return ev->first + at;
 }
 
 /* Table v of *cap entries of size bytes, for at least `need` entries: in
  * place at first when there is room, then on the heap, doubling. */
 static void *
-grow_table(struct evidence *ev, void *v, size_t need, size_t *cap, size_t first, size_t size)
+grow_table(struct evidence *ev, void *v, size_t need, uint32_t *cap, size_t first, size_t size)
 {
-	size_t ncap = *cap ? *cap * 2 : first;
+	size_t ncap = *cap ? (size_t)*cap * 2 : first;
 	void *grown;
 
 	while (ncap < need)
@@ -75,13 +75,13 @@ grow_table(struct evidence *ev, void *v, size_t need, size_t *cap, size_t first,
 		memcpy(grown, v, *cap * size);
 	if (grown == NULL)
 		err(1, "out of memory");
-	*cap = ncap;
+	*cap = (uint32_t)ncap;
 	return grown;
 }
 
 /* Room for entry n in table v of *cap entries, doubling from first. */
 static void *
-reserve(struct evidence *ev, void *v, size_t n, size_t *cap, size_t first, size_t size)
+reserve(struct evidence *ev, void *v, size_t n, uint32_t *cap, size_t first, size_t size)
 {
 	return n < *cap ? v : grow_table(ev, v, n + 1, cap, first, size);
 }
@@ -209,7 +209,7 @@ evidence_name_is(const struct evidence *ev, struct ev_name n, const struct dname
 /* Give a table back when it grew past what most domains need; one in place
  * is left there, as the room in place starts over. */
 static void
-shrink(struct evidence *ev, void **v, size_t *cap, size_t keep)
+shrink(struct evidence *ev, void **v, uint32_t *cap, size_t keep)
 {
 	if (in_place(ev, *v) || *cap > keep) {
 		if (!in_place(ev, *v))
@@ -224,8 +224,8 @@ evidence_clear(struct evidence *ev)
 {
 	void *ns = ev->ns, *servers = ev->servers, *child = ev->child, *child_ns = ev->child_ns;
 	void *store = ev->store;
-	size_t ns_cap = ev->ns_cap, servers_cap = ev->servers_cap, child_cap = ev->child_cap;
-	size_t child_ns_cap = ev->child_ns_cap, store_cap = ev->store_cap;
+	uint32_t ns_cap = ev->ns_cap, servers_cap = ev->servers_cap, child_cap = ev->child_cap;
+	uint32_t child_ns_cap = ev->child_ns_cap, store_cap = ev->store_cap;
 
 	shrink(ev, &ns, &ns_cap, NS_KEEP);
 	shrink(ev, &servers, &servers_cap, SERVERS_KEEP);

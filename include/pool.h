@@ -23,8 +23,11 @@ pool_reuse(struct pool *p)
 {
 	void *o = p->free;
 
-	if (o != NULL)
-		p->free = *(void **)o;
+	/* The next take reads the next object's link: fetched now, because a
+	 * burst of takes (the window admitting hundreds of domains) goes deep
+	 * into objects freed long ago, and each link was a cache miss. */
+	if (o != NULL && (p->free = *(void **)o) != NULL)
+		__builtin_prefetch(p->free);
 	return o;
 }
 

@@ -26,6 +26,7 @@ struct window_load {
 	int capped;		/* every one of them waits for a server's --per-server cap */
 	uint64_t sent;		/* packets sent since the start */
 	uint64_t answered;	/* answers matched since the start */
+	uint64_t rtt_ns;	/* their round trips, summed */
 };
 
 struct window {
@@ -41,14 +42,15 @@ struct window {
 	 * answers, set back when it does not. */
 	unsigned limit, limit_before;
 	double rate_before;
-	uint64_t probe_ns, answered_at_probe;
+	double rtt_before;	/* the answers' mean round trip then, ns */
+	uint64_t probe_ns, answered_at_probe, rtt_at_probe;
 	bool limited;		/* the limit held admissions back this period */
 	bool grew;		/* the last period grew the limit */
 	unsigned plateau;	/* periods to wait before probing again */
 	unsigned backoff;	/* that wait, doubled by each probe that bought nothing */
 	unsigned waited;	/* periods a doubling has waited to be reached */
 	unsigned trial_peak;	/* the most domains in progress since the last doubling */
-	bool trial_gained;	/* answers came faster in a period since then */
+	bool trial_gained;	/* since then, answers came faster or no later */
 	enum window_hold hold;
 };
 

@@ -562,9 +562,9 @@ settle_done(struct engine *e)
 	}
 }
 
-/* e->resp holds x's answer. */
+/* e->resp holds x's answer, come at now. */
 static void
-deliver_answer(struct engine *e, struct exchange *x)
+deliver_answer(struct engine *e, struct exchange *x, uint64_t now)
 {
 	struct xreply r;
 
@@ -576,7 +576,7 @@ deliver_answer(struct engine *e, struct exchange *x)
 		addr_from_v6(&r.server, server6_at(x, tried(x)));
 	else
 		server_addr(&r.server, x->slot.server);
-	r.rtt_ms = (double)(engine_now_ns() - x->sent_ns) / 1e6;
+	r.rtt_ms = (double)(now - x->sent_ns) / 1e6;
 	r.final = !tries_left(e, x);
 	if (!x->fn(x->ctx, &r) && !r.final)
 		requeue(e, x);
@@ -622,15 +622,16 @@ on_tcp_done(void *ctx, void *owner, const uint8_t *msg, size_t len)
 	if (msg != NULL && dnsmsg_parse(msg, len, &e->resp) == DNS_OK && e->resp.id == x->slot.id &&
 	    e->resp.qr && e->resp.qname_len == x->name_len &&
 	    memcmp(e->resp.qname, name_of(x), x->name_len) == 0 && e->resp.qtype == x->slot.qtype) {
-		deliver_answer(e, x);
+		deliver_answer(e, x, engine_now_ns());
 		return;
 	}
 	e->stats.tcp_failures++;
 	try_failed(e, x);
 }
 
+/* p, come at now (its batch's clock: one read for all). */
 static void
-handle_packet(struct engine *e, const struct udp_packet *p)
+handle_packet(struct engine *e, const struct udp_packet *p, uint64_t now)
 {
 	struct exchange *x;
 	struct slot *s;
@@ -658,13 +659,14 @@ handle_packet(struct engine *e, const struct udp_packet *p)
 		return;
 	}
 	e->stats.matched++;
+	e->stats.rtt_ns += now - x->sent_ns;
 	leave_flight(e, x);
 	if (e->resp.tc || p->cut) {
 		e->stats.truncated++;
 		tcp_enqueue(e, x);
 		return;
 	}
-	deliver_answer(e, x);
+	deliver_answer(e, x, now);
 }
 
 /* The DNS ID of a payload, or -1 when it is too short to hold one. */
@@ -679,6 +681,7 @@ handle_batch(struct engine *e)
 {
 	struct rx_batch *b = &e->rx_batch;
 	struct slot *found[RX_BATCH];
+	uint64_t now;
 
 	/* The cells were fetched as the packets came; now the questions... */
 	for (size_t i = 0; i < b->n; i++) {
@@ -709,8 +712,9 @@ handle_batch(struct engine *e)
 	}
 	/* Each is looked up again: handling one answer may end the question
 	 * another answer of the batch names (a duplicate). */
+	now = b->n > 0 ? engine_now_ns() : 0;
 	for (size_t i = 0; i < b->n; i++)
-		handle_packet(e, &b->p[i]);
+		handle_packet(e, &b->p[i], now);
 	b->n = 0;
 }
 

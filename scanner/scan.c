@@ -225,6 +225,7 @@ room(struct scan *s, struct engine *e)
 	l.capped = capped;
 	l.sent = c->sent;
 	l.answered = c->matched;
+	l.rtt_ns = c->rtt_ns;
 	return window_room(&s->window, s->active, &l, engine_now_ns());
 }
 

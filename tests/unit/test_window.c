@@ -89,6 +89,9 @@ settle(double per_domain, double ceiling, unsigned seconds)
 
 		sent += r / 1000;
 		l.sent = l.answered = (uint64_t)sent;
+		/* each domain's question waits its turn: active / r seconds (Little) */
+		if (r > 0)
+			l.rtt_ns += (uint64_t)(r / 1000 * (active / r) * 1e9);
 		n = window_room(&w, active, &l, t * MS);
 		window_started(&w, n);
 		active += n;
@@ -139,6 +142,7 @@ cpu_bound_share(double cpu, unsigned life_ms, unsigned seconds)
 		if (t == seconds * 500ull)
 			sent_half = sent;
 		l.sent = l.answered = (uint64_t)sent;
+		l.rtt_ns += (uint64_t)(r / 1000 * life_ms * 1e6);	/* queued or not, as long */
 		l.queued = want > cpu ? 4096 : 0;
 		n = window_room(&w, active, &l, t * MS);
 		window_started(&w, n);
@@ -154,4 +158,43 @@ Test(window, the_cpu_holds_it_and_the_limit_does_not_cut_below)
 	double share = cpu_bound_share(240000, 1000, 20);
 
 	cr_assert_geq(share, 0.97, "sent %.2f of what the host can", share);
+}
+
+/*
+ * A doubling that something else keeps the window from reaching: one
+ * period at the limit of 4096 (answers at 300,000/s, 150 ms each), then
+ * four with 6,000 in flight, the backlog full, the answers as fast, and
+ * each round trip `rtt_growth` times as long. The limit it is set back to.
+ */
+static unsigned
+unreached_doubling(double rtt_growth)
+{
+	struct window w;
+	struct window_load l = { 0 };
+
+	window_init(&w, 400000, 100000000, 0, 0);
+	for (uint64_t t = 1; t <= 1250; t++) {
+		bool trial = t > 250;
+
+		l.answered += 300;
+		l.rtt_ns += (uint64_t)(300 * 150e6 * (trial ? rtt_growth : 1));
+		l.sent = l.answered;
+		l.queued = trial ? 4096 : 0;
+		(void)window_room(&w, trial ? 6000 : 4096, &l, t * MS);
+		if (t == 251)
+			cr_assert_eq(w.limit, 8192, "doubled: %u", w.limit);
+	}
+	return w.limit;
+}
+
+Test(window, an_unreached_doubling_keeps_what_came_back_no_later)
+{
+	/* late servers, the CPU the limit: the extra domains did not queue */
+	cr_assert_eq(unreached_doubling(1.0), 6000);
+}
+
+Test(window, an_unreached_doubling_whose_answers_queued_is_set_back)
+{
+	/* zero latency: 6,000 in flight for the same rate wait 6000/4096 as long */
+	cr_assert_eq(unreached_doubling(6000.0 / 4096), 4096);
 }

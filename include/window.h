@@ -39,7 +39,8 @@ struct window {
 	uint64_t rate_ns, rate_sent;	/* the send rate is measured over ~1 s */
 	double sent_per_s;
 	/* The limit found by probing: doubled while that raises the rate of
-	 * answers, set back when it does not. */
+	 * answers (or, unreached, leaves their round trips as short), set back
+	 * when it does not. */
 	unsigned limit, limit_before;
 	double rate_before;
 	double rtt_before;	/* the answers' mean round trip then, ns */

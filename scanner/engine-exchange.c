@@ -343,15 +343,15 @@ settle_as_timeout(struct engine *e, struct exchange *x)
 	e->ndone++;
 }
 
-/* Lines of ctx fetched ahead of an answer, at most: a domain's state is ~750 bytes. */
+/* Lines of ctx fetched ahead of an answer, at most: a domain's state is ~700 bytes. */
 #define CTX_LINES_MAX 16
 #define LINE 64
 
-/* The lines from p to p + len. */
+/* The cache lines from p to p + len (none when len is 0). */
 static size_t
 lines_of(const void *p, size_t len)
 {
-	return ((uintptr_t)p % LINE + len + LINE - 1) / LINE;
+	return len == 0 ? 0 : ((uintptr_t)p % LINE + len + LINE - 1) / LINE;
 }
 
 static void
@@ -368,10 +368,8 @@ engine_ask(struct engine *e, const struct dname *qname, uint16_t qtype,
     const struct addr *servers, size_t nservers, xreply_fn *fn, void *ctx, size_t ctx_size,
     uint32_t tag)
 {
-	size_t ctx_lines = lines_of(ctx, ctx_size);
-
 	const struct addr *keep[ENGINE_MAX_SERVERS];
-	size_t n = 0;
+	size_t n = 0, ctx_lines = lines_of(ctx, ctx_size);
 	bool excluded = false, any6 = false;
 	struct exchange *x;
 

@@ -294,7 +294,7 @@ put_ns(struct jbuf *out, const struct evidence *ev)
 	jb_c(out, ']');
 }
 
-/* Writes element i of a set: a server of ev, or a name of the table at arg. */
+/* Writes element i of a set: a server or an NS name of ev, or a name of the table at arg. */
 typedef void put_member_fn(struct jbuf *out, const struct evidence *ev, size_t i, const void *arg);
 
 /* The members i < n of a bit set, as a JSON array. */
@@ -340,6 +340,13 @@ put_named(struct jbuf *out, const struct evidence *ev, size_t i, const void *nam
 	put_ev_name(out, ev, ((const struct ev_name *)names)[i]);
 }
 
+static void
+put_parent_name(struct jbuf *out, const struct evidence *ev, size_t i, const void *arg)
+{
+	(void)arg;
+	put_ev_name(out, ev, ev->ns[i].name);
+}
+
 /* The addresses of the servers in the mask, as a JSON array. */
 static void
 put_server_addrs(struct jbuf *out, const struct evidence *ev, uint64_t mask)
@@ -350,12 +357,8 @@ put_server_addrs(struct jbuf *out, const struct evidence *ev, uint64_t mask)
 static void
 put_ns_set(struct jbuf *out, const struct evidence *ev, const struct problem *p)
 {
-	struct ev_name parent[EV_MAX_NS];
-
-	for (uint8_t i = 0; i < ev->nns; i++)
-		parent[i] = ev->ns[i].name;
 	jb_s(out, ",\"parent_only\":");
-	put_set(out, ev, p->parent_only, ev->nns, put_named, parent);
+	put_set(out, ev, p->parent_only, ev->nns, put_parent_name, NULL);
 	jb_s(out, ",\"child_only\":");
 	put_set(out, ev, p->child_only, ev->nchild_ns, put_named, ev->child_ns);
 	jb_s(out, ",\"servers\":");

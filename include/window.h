@@ -27,6 +27,7 @@ struct window_load {
 	uint64_t sent;		/* packets sent since the start */
 	uint64_t answered;	/* answers matched since the start */
 	uint64_t rtt_ns;	/* their round trips, summed */
+	uint64_t timeouts;	/* questions that went unanswered for a timeout */
 };
 
 struct window {
@@ -44,7 +45,9 @@ struct window {
 	unsigned limit, limit_before;
 	double rate_before;
 	double rtt_before;	/* the answers' mean round trip then, ns */
-	uint64_t probe_ns, answered_at_probe, rtt_at_probe;
+	double lost_before;	/* the share of questions that timed out then */
+	uint64_t probe_ns, answered_at_probe, rtt_at_probe, timeouts_at_probe;
+	bool measured;		/* a first period was measured: the start is behind */
 	bool limited;		/* the limit held admissions back this period */
 	bool grew;		/* the last period grew the limit */
 	unsigned plateau;	/* periods to wait before probing again */

@@ -41,6 +41,10 @@
 /* Round trips no longer than this many times those before a doubling: the
  * extra domains did not queue. */
 #define RTT_SLACK 1.2
+/* ... and at most this much more of the questions lost (a share of them):
+ * silent servers lose a steady share, an overflowed queue more with each
+ * domain let in. */
+#define LOST_SLACK 0.01
 
 static const char *const hold_names[HOLD_COUNT] = {
 	[HOLD_NONE] = "input", [HOLD_RATE] = "rate", [HOLD_CPU] = "cpu",
@@ -110,7 +114,8 @@ static void
 probe(struct window *w, const struct window_load *l, uint64_t now)
 {
 	uint64_t answered = l->answered - w->answered_at_probe;
-	double rate, rtt = 0;
+	uint64_t timeouts = l->timeouts - w->timeouts_at_probe;
+	double rate, rtt = 0, lost = 0;
 	bool failed;
 
 	if (now - w->probe_ns < PROBE_NS)
@@ -118,27 +123,44 @@ probe(struct window *w, const struct window_load *l, uint64_t now)
 	rate = (double)answered * 1e9 / (double)(now - w->probe_ns);
 	if (answered > 0)
 		rtt = (double)(l->rtt_ns - w->rtt_at_probe) / (double)answered;
+	if (answered + timeouts > 0)
+		lost = (double)timeouts / (double)(answered + timeouts);
 	w->probe_ns = now;
 	w->answered_at_probe = l->answered;
 	w->rtt_at_probe = l->rtt_ns;
+	w->timeouts_at_probe = l->timeouts;
+	/*
+	 * The first period holds the start (the first questions, the first
+	 * answers on their way): a doubling judged against its rate looked
+	 * like a gain whatever it bought, and the parent stage of a 10M-line
+	 * stream went on doubling to 65,536 domains, far past what the
+	 * server's socket buffer holds, losing answers all the way.
+	 */
+	if (!w->measured) {
+		w->measured = true;
+		w->limited = false;
+		return;
+	}
 	/*
 	 * A doubling is judged in the first period the window reaches it. When
 	 * something else holds the window below it (the backlog, the CPU), it
 	 * is judged after JUDGE_PERIODS without reaching it and set back, with
 	 * no wait: to the most domains it let in when, in one of those
-	 * periods, answers came faster or their round trips stayed as short,
-	 * else to where it was. A limit that was never used must not ratchet
-	 * up (at zero latency more in flight only queues at the servers, their
-	 * buffers overflowed, and the round trips grow with the queue), and
-	 * one below what the scan used binds where the CPU holds the window:
-	 * against late servers, while the silent ones' domains pile up over
-	 * their 7 s of tries, the answer rate stays where the CPU holds it, and
-	 * setting the limit back cut it from 300k to 200k answers/s for a
-	 * period in five.
+	 * periods, answers came faster, or their round trips stayed as short
+	 * with no more of the questions lost; else to where it was. A limit
+	 * that was never used must not ratchet up (at zero latency more in
+	 * flight only queues at the servers, their buffers overflowed, and the
+	 * round trips grow with the queue, or stay as long as a full queue
+	 * while the rest is lost), and one below what the scan used binds
+	 * where the CPU holds the window: against late servers, while the
+	 * silent ones' domains pile up over their 7 s of tries, the answer
+	 * rate stays where the CPU holds it, and setting the limit back cut it
+	 * from 300k to 200k answers/s for a period in five.
 	 */
 	if (w->grew && !w->limited) {
 		w->trial_gained |= rate >= w->rate_before * GAIN ||
-		    (rtt > 0 && rtt <= w->rtt_before * RTT_SLACK);
+		    (rtt > 0 && rtt <= w->rtt_before * RTT_SLACK &&
+		    lost <= w->lost_before * RTT_SLACK + LOST_SLACK);
 		if (++w->waited >= JUDGE_PERIODS) {
 			w->limit = w->trial_gained && w->trial_peak > w->limit_before ?
 			    w->trial_peak : w->limit_before;
@@ -158,10 +180,12 @@ probe(struct window *w, const struct window_load *l, uint64_t now)
 		w->plateau = w->backoff;
 	} else if (w->plateau > 0) {
 		w->plateau--;
-	} else if (w->limited && w->limit < w->bound) {
+	} else if (w->limited && answered > 0 && w->limit < w->bound) {
+		/* Without an answer in the period there is no rate to beat. */
 		w->limit_before = w->limit;
 		w->rate_before = rate;
 		w->rtt_before = rtt;
+		w->lost_before = lost;
 		w->limit = w->limit < w->bound / 2 ? w->limit * 2 : w->bound;
 		w->grew = true;
 		w->waited = 0;

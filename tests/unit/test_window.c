@@ -161,27 +161,31 @@ Test(window, the_cpu_holds_it_and_the_limit_does_not_cut_below)
 }
 
 /*
- * A doubling that something else keeps the window from reaching: one
- * period at the limit of 4096 (answers at 300,000/s, 150 ms each), then
- * four with 6,000 in flight, the backlog full, the answers as fast, and
- * each round trip `rtt_growth` times as long. The limit it is set back to.
+ * A doubling that something else keeps the window from reaching: two
+ * periods at the limit of 4096 (the first holds the start and is not judged;
+ * answers at 300,000/s, 150 ms each), then four with 6,000 in flight, the
+ * backlog full, the answers as fast, each round trip `rtt_growth` times as
+ * long and `lost` of the questions timing out. The limit it is set back to.
  */
 static unsigned
-unreached_doubling(double rtt_growth)
+unreached_doubling(double rtt_growth, double lost)
 {
 	struct window w;
 	struct window_load l = { 0 };
 
 	window_init(&w, 400000, 100000000, 0, 0);
-	for (uint64_t t = 1; t <= 1250; t++) {
-		bool trial = t > 250;
+	for (uint64_t t = 1; t <= 1500; t++) {
+		bool trial = t > 500;
 
 		l.answered += 300;
 		l.rtt_ns += (uint64_t)(300 * 150e6 * (trial ? rtt_growth : 1));
-		l.sent = l.answered;
+		l.timeouts += trial ? (uint64_t)(300 * lost / (1 - lost)) : 0;
+		l.sent = l.answered + l.timeouts;
 		l.queued = trial ? 4096 : 0;
 		(void)window_room(&w, trial ? 6000 : 4096, &l, t * MS);
-		if (t == 251)
+		if (t == 250)
+			cr_assert_eq(w.limit, 4096, "doubled on the start's period: %u", w.limit);
+		if (t == 501)
 			cr_assert_eq(w.limit, 8192, "doubled: %u", w.limit);
 	}
 	return w.limit;
@@ -190,11 +194,35 @@ unreached_doubling(double rtt_growth)
 Test(window, an_unreached_doubling_keeps_what_came_back_no_later)
 {
 	/* late servers, the CPU the limit: the extra domains did not queue */
-	cr_assert_eq(unreached_doubling(1.0), 6000);
+	cr_assert_eq(unreached_doubling(1.0, 0), 6000);
 }
 
 Test(window, an_unreached_doubling_whose_answers_queued_is_set_back)
 {
 	/* zero latency: 6,000 in flight for the same rate wait 6000/4096 as long */
-	cr_assert_eq(unreached_doubling(6000.0 / 4096), 4096);
+	cr_assert_eq(unreached_doubling(6000.0 / 4096, 0), 4096);
+}
+
+Test(window, an_unreached_doubling_that_lost_questions_is_set_back)
+{
+	/* the server's queue was full already: round trips as long, 5% lost */
+	cr_assert_eq(unreached_doubling(1.0, 0.05), 4096);
+}
+
+Test(window, no_answer_is_no_gain)
+{
+	/* a server that takes a second to answer at all: the limit waits for it */
+	struct window w;
+	struct window_load l = { 0 };
+
+	window_init(&w, 400000, 100000000, 0, 0);
+	for (uint64_t t = 1; t <= 1500; t++) {
+		if (t > 1000)
+			l.answered += 300;
+		l.sent = t * 300;
+		(void)window_room(&w, 4096, &l, t * MS);
+		if (t == 1000)
+			cr_assert_eq(w.limit, 4096, "doubled without an answer: %u", w.limit);
+	}
+	cr_assert_eq(w.limit, 8192, "no doubling once answers came: %u", w.limit);
 }

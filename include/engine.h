@@ -35,6 +35,7 @@ struct engine_stats {
 	uint64_t sent, send_errors, retries, timeouts;
 	uint64_t received, matched;
 	uint64_t rtt_ns;		/* the matched answers' round trips, summed */
+	uint64_t matched_retried;	/* answers that came only to a retry */
 	uint64_t drop_malformed;	/* not a DNS message we could parse */
 	uint64_t drop_unmatched;	/* port and ID name no slot in flight */
 	uint64_t drop_mismatch;		/* slot found, but server, name, type or class differ */

@@ -27,7 +27,7 @@ struct window_load {
 	uint64_t sent;		/* packets sent since the start */
 	uint64_t answered;	/* answers matched since the start */
 	uint64_t rtt_ns;	/* their round trips, summed */
-	uint64_t timeouts;	/* questions that went unanswered for a timeout */
+	uint64_t retried;	/* answers that came only to a retry: the first try was lost */
 };
 
 struct window {
@@ -45,16 +45,16 @@ struct window {
 	unsigned limit, limit_before;
 	double rate_before;
 	double rtt_before;	/* the answers' mean round trip then, ns */
-	double lost_before;	/* the share of questions that timed out then */
-	uint64_t probe_ns, answered_at_probe, rtt_at_probe, timeouts_at_probe;
+	double lost_before;	/* the share of answers that came only to a retry then */
+	uint64_t probe_ns, answered_at_probe, rtt_at_probe, retried_at_probe;
 	bool measured;		/* a first period was measured: the start is behind */
 	bool limited;		/* the limit held admissions back this period */
 	bool grew;		/* the last period grew the limit */
 	unsigned plateau;	/* periods to wait before probing again */
 	unsigned backoff;	/* that wait, doubled by each probe that bought nothing */
 	unsigned waited;	/* periods a doubling has waited to be reached */
-	unsigned trial_peak;	/* the most domains in progress since the last doubling */
-	bool trial_gained;	/* since then, answers came faster or no later */
+	bool trial_lost;	/* since the last doubling, more answers came only to a retry */
+	double rate_prev, rtt_prev;	/* the last period's */
 	enum window_hold hold;
 };
 

@@ -658,6 +658,7 @@ handle_packet(struct engine *e, const struct udp_packet *p, uint64_t now)
 	}
 	e->stats.matched++;
 	e->stats.rtt_ns += now - x->sent_ns;
+	e->stats.matched_retried += x->tries > 1;
 	leave_flight(e, x);
 	if (e->resp.tc || p->cut) {
 		e->stats.truncated++;

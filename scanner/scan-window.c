@@ -41,9 +41,10 @@
 /* Round trips no longer than this many times those before a doubling: the
  * extra domains did not queue. */
 #define RTT_SLACK 1.2
-/* ... and at most this much more of the questions lost (a share of them):
- * silent servers lose a steady share, an overflowed queue more with each
- * domain let in. */
+/* ... and at most this much more of the answers coming only to a retry (a
+ * share of them): a queue that overflows loses first tries, which a retry
+ * then gets answered. Not timeouts: the silent servers' share of those
+ * grows over their 7 s of tries while a scan ramps up. */
 #define LOST_SLACK 0.01
 
 static const char *const hold_names[HOLD_COUNT] = {
@@ -108,13 +109,23 @@ measure(struct window *w, const struct window_load *l, uint64_t now)
 	w->last_ns = now;
 }
 
+/* The period just measured, for the next one: a doubling is judged against
+ * the better of the two before it. */
+static void
+remember(struct window *w, double rate, double rtt)
+{
+	w->rate_prev = rate;
+	w->rtt_prev = rtt;
+	w->limited = false;
+}
+
 /* Once a period: grow the limit where it held the window back, unless the
  * last growth bought no rate. */
 static void
 probe(struct window *w, const struct window_load *l, uint64_t now)
 {
 	uint64_t answered = l->answered - w->answered_at_probe;
-	uint64_t timeouts = l->timeouts - w->timeouts_at_probe;
+	uint64_t retried = l->retried - w->retried_at_probe;
 	double rate, rtt = 0, lost = 0;
 	bool failed;
 
@@ -123,12 +134,12 @@ probe(struct window *w, const struct window_load *l, uint64_t now)
 	rate = (double)answered * 1e9 / (double)(now - w->probe_ns);
 	if (answered > 0)
 		rtt = (double)(l->rtt_ns - w->rtt_at_probe) / (double)answered;
-	if (answered + timeouts > 0)
-		lost = (double)timeouts / (double)(answered + timeouts);
+	if (answered > 0)
+		lost = (double)retried / (double)answered;
 	w->probe_ns = now;
 	w->answered_at_probe = l->answered;
 	w->rtt_at_probe = l->rtt_ns;
-	w->timeouts_at_probe = l->timeouts;
+	w->retried_at_probe = l->retried;
 	/*
 	 * The first period holds the start (the first questions, the first
 	 * answers on their way): a doubling judged against its rate looked
@@ -138,35 +149,35 @@ probe(struct window *w, const struct window_load *l, uint64_t now)
 	 */
 	if (!w->measured) {
 		w->measured = true;
-		w->limited = false;
+		remember(w, 0, 0);
 		return;
 	}
 	/*
 	 * A doubling is judged in the first period the window reaches it. When
 	 * something else holds the window below it (the backlog, the CPU), it
-	 * is judged after JUDGE_PERIODS without reaching it and set back, with
-	 * no wait: to the most domains it let in when, in one of those
-	 * periods, answers came faster, or their round trips stayed as short
-	 * with no more of the questions lost; else to where it was. A limit
-	 * that was never used must not ratchet up (at zero latency more in
-	 * flight only queues at the servers, their buffers overflowed, and the
-	 * round trips grow with the queue, or stay as long as a full queue
-	 * while the rest is lost), and one below what the scan used binds
-	 * where the CPU holds the window: against late servers, while the
-	 * silent ones' domains pile up over their 7 s of tries, the answer
-	 * rate stays where the CPU holds it, and setting the limit back cut it
-	 * from 300k to 200k answers/s for a period in five.
+	 * is judged after JUDGE_PERIODS without reaching it: kept if in the
+	 * last of them (the window has had a second to fill the room) answers
+	 * came faster or their round trips stayed as short, and in none more
+	 * answers came only to a retry; else set back to where it was. A limit that was never used must not ratchet up: at
+	 * zero latency more in flight only queues at the servers, the round
+	 * trips grow with the queue, or stay as long as a full queue while
+	 * first tries are lost. Nor may one that bought nothing but room be
+	 * cut: against late servers the silent ones' domains pile up over
+	 * their 7 s of tries while the CPU holds the answer rate, and a limit
+	 * set back to the most domains the trial let in bound again at once,
+	 * stopping admissions for a period in five.
 	 */
 	if (w->grew && !w->limited) {
-		w->trial_gained |= rate >= w->rate_before * GAIN ||
-		    (rtt > 0 && rtt <= w->rtt_before * RTT_SLACK &&
-		    lost <= w->lost_before * RTT_SLACK + LOST_SLACK);
+		w->trial_lost |= lost > w->lost_before * RTT_SLACK + LOST_SLACK;
 		if (++w->waited >= JUDGE_PERIODS) {
-			w->limit = w->trial_gained && w->trial_peak > w->limit_before ?
-			    w->trial_peak : w->limit_before;
+			bool gained = rate >= w->rate_before * GAIN ||
+			    (rtt > 0 && rtt <= w->rtt_before * RTT_SLACK);
+
+			if (!gained || w->trial_lost)
+				w->limit = w->limit_before;
 			w->grew = false;
 		}
-		w->limited = false;
+		remember(w, rate, rtt);
 		return;
 	}
 	failed = w->grew && rate < w->rate_before * GAIN;
@@ -183,16 +194,17 @@ probe(struct window *w, const struct window_load *l, uint64_t now)
 	} else if (w->limited && answered > 0 && w->limit < w->bound) {
 		/* Without an answer in the period there is no rate to beat. */
 		w->limit_before = w->limit;
-		w->rate_before = rate;
-		w->rtt_before = rtt;
+		/* The better of the last two periods: one slow period must not
+		 * make noise look like a gain. */
+		w->rate_before = rate > w->rate_prev ? rate : w->rate_prev;
+		w->rtt_before = rtt > 0 && (w->rtt_prev == 0 || rtt < w->rtt_prev) ? rtt : w->rtt_prev;
 		w->lost_before = lost;
 		w->limit = w->limit < w->bound / 2 ? w->limit * 2 : w->bound;
 		w->grew = true;
 		w->waited = 0;
-		w->trial_peak = 0;
-		w->trial_gained = false;
+		w->trial_lost = false;
 	}
-	w->limited = false;
+	remember(w, rate, rtt);
 }
 
 unsigned
@@ -202,8 +214,6 @@ window_room(struct window *w, unsigned active, const struct window_load *l, uint
 
 	measure(w, l, now);
 	probe(w, l, now);
-	if (active > w->trial_peak)
-		w->trial_peak = active;
 	if (backlog < BACKLOG_MIN)
 		backlog = BACKLOG_MIN;
 	if (backlog > BACKLOG_MAX)

@@ -226,7 +226,7 @@ room(struct scan *s, struct engine *e)
 	l.sent = c->sent;
 	l.answered = c->matched;
 	l.rtt_ns = c->rtt_ns;
-	l.timeouts = c->timeouts;
+	l.retried = c->matched_retried;
 	return window_room(&s->window, s->active, &l, engine_now_ns());
 }
 

@@ -77,17 +77,30 @@ void engine_set_exclude(struct engine *e, const struct exclude *x);
 void engine_set_dump(struct engine *e, struct pcapdump *d);
 
 /*
+ * What an answer's callback reads, fetched into the cache with the batch of
+ * answers it came in: against late servers all of it left the cache long
+ * ago. The first ctx_size bytes of ctx (0: none) and, when ctx hands the
+ * answer on to an owner of its own (a walk to its domain), owner_size bytes
+ * of that one: fetched from here, the owner costs no wait for ctx's line
+ * that names it.
+ */
+struct engine_reads {
+	size_t ctx_size;
+	const void *owner;
+	size_t owner_size;
+};
+
+/*
  * Ask qname/qtype of the servers given: IPv4 ones, and IPv6 ones when the
  * engine has IPv6 (others are ignored; with none the question times out at
  * once). Try k goes to server (start + k) mod n,
  * start chosen at random. fn is never called from inside engine_ask.
  * The reply carries tag back: which of ctx's questions it answers, so a
- * caller needs no object of its own per question. ctx_size: the bytes from
- * ctx that fn reads, fetched into the cache with the answer (0: none).
+ * caller needs no object of its own per question.
  */
 void engine_ask(struct engine *e, const struct dname *qname, uint16_t qtype,
-    const struct addr *servers, size_t nservers, xreply_fn *fn, void *ctx, size_t ctx_size,
-    uint32_t tag);
+    const struct addr *servers, size_t nservers, xreply_fn *fn, void *ctx,
+    const struct engine_reads *reads, uint32_t tag);
 
 /* IPv6 servers are asked (engine_config.ipv6). */
 bool engine_ipv6(const struct engine *e);

@@ -59,10 +59,11 @@ void resolver_add_zonefile(struct resolver *r, const struct zonefile *zf);
  * Ask qname/qtype starting at the deepest known zone above it, following
  * referrals (and caching the zones they reveal). With find_cut the walk
  * starts strictly above qname and ends at the referral for qname itself.
- * fn may be called before resolver_walk returns.
+ * fn may be called before resolver_walk returns. ctx_size: the bytes of ctx
+ * fn reads, fetched with the answer that ends the walk (engine_reads).
  */
 void resolver_walk(struct resolver *r, const struct dname *qname, uint16_t qtype,
-    bool find_cut, walk_fn *fn, void *ctx);
+    bool find_cut, walk_fn *fn, void *ctx, size_t ctx_size);
 /* Addresses of a host name, cached for the whole scan. fn may be called at once. */
 void resolver_host(struct resolver *r, const struct dname *name, host_fn *fn, void *ctx);
 /* Fail everything that waits on a zone or host still being resolved (used

@@ -19,6 +19,9 @@ struct domain {
 	struct evidence ev;
 };
 
+/* A domain's answers are read with all of its state at hand. */
+static const struct engine_reads domain_reads = { .ctx_size = sizeof(struct domain) };
+
 /* One outstanding host resolution of a domain, naming the NS it is about. */
 struct op {
 	struct domain *d;
@@ -386,7 +389,7 @@ probe_servers(struct domain *d)
 		if (ev->servers[s].addr.family == AF_INET6 && !engine_ipv6(d->engine))
 			continue;
 		engine_ask(d->engine, &domain, DNS_TYPE_SOA, &ev->servers[s].addr, 1,
-		    on_probe, asked(d), sizeof(*d), tag_of(0, s, DNS_TYPE_SOA));
+		    on_probe, asked(d), &domain_reads, tag_of(0, s, DNS_TYPE_SOA));
 	}
 	op_done(d);
 }
@@ -495,7 +498,7 @@ compare_glue(struct domain *d)
 
 				if (has_family(ev, ns, family) && !confirmed(ev, i, s, qtype))
 					engine_ask(d->engine, &name, qtype, &ev->servers[s].addr, 1,
-					    on_child, asked(d), sizeof(*d), tag_of(i, s, qtype));
+					    on_child, asked(d), &domain_reads, tag_of(i, s, qtype));
 			}
 		}
 	}
@@ -503,7 +506,7 @@ compare_glue(struct domain *d)
 		struct dname domain;
 
 		engine_ask(d->engine, evidence_name(ev, ev->domain, &domain), DNS_TYPE_NS,
-		    &ev->servers[first_auth].addr, 1, on_ns_set, asked(d), sizeof(*d),
+		    &ev->servers[first_auth].addr, 1, on_ns_set, asked(d), &domain_reads,
 		    tag_of(0, (uint8_t)first_auth, DNS_TYPE_NS));
 	}
 	op_done(d);
@@ -532,7 +535,7 @@ domain_start(struct engine *e, struct resolver *r, const struct dname *name,
 	d->resolver = r;
 	d->done = done;
 	d->ctx = ctx;
-	resolver_walk(r, name, DNS_TYPE_NS, true, on_parent, d);
+	resolver_walk(r, name, DNS_TYPE_NS, true, on_parent, d, sizeof(*d));
 }
 
 const struct evidence *

@@ -54,12 +54,13 @@ struct exchange {
 	uint8_t size;			/* enum xsize */
 	uint8_t name_len;
 	bool cur6;			/* the current try is to an IPv6 server (slot.server 0) */
-	uint8_t ctx_lines;		/* cache lines of ctx its callback reads (engine_ask) */
+	uint8_t ctx_lines, owner_lines;	/* cache lines its callback reads (engine_reads) */
 	uint32_t tag;
 	uint32_t timer_pos;		/* ... and where */
 	uint64_t sent_ns;
 	xreply_fn *fn;
 	void *ctx;
+	const void *owner;
 	uint32_t servers[];		/* IPv4, host order (wide: 16 bytes each); then the name */
 };
 
@@ -375,11 +376,12 @@ prefetch_lines(const void *p, size_t lines)
 
 void
 engine_ask(struct engine *e, const struct dname *qname, uint16_t qtype,
-    const struct addr *servers, size_t nservers, xreply_fn *fn, void *ctx, size_t ctx_size,
-    uint32_t tag)
+    const struct addr *servers, size_t nservers, xreply_fn *fn, void *ctx,
+    const struct engine_reads *reads, uint32_t tag)
 {
 	const struct addr *keep[ENGINE_MAX_SERVERS];
-	size_t n = 0, ctx_lines = lines_of(ctx, ctx_size);
+	size_t n = 0, ctx_lines = lines_of(ctx, reads->ctx_size);
+	size_t owner_lines = reads->owner == NULL ? 0 : lines_of(reads->owner, reads->owner_size);
 	bool excluded = false, any6 = false;
 	struct exchange *x;
 
@@ -421,6 +423,8 @@ engine_ask(struct engine *e, const struct dname *qname, uint16_t qtype,
 	x->fn = fn;
 	x->ctx = ctx;
 	x->ctx_lines = (uint8_t)(ctx_lines < CTX_LINES_MAX ? ctx_lines : CTX_LINES_MAX);
+	x->owner = reads->owner;
+	x->owner_lines = (uint8_t)(owner_lines < CTX_LINES_MAX ? owner_lines : CTX_LINES_MAX);
 	x->tag = tag;
 	x->excluded = excluded && n == 0;
 	if (x->excluded)
@@ -715,6 +719,7 @@ handle_batch(struct engine *e)
 		prefetch_lines(x, lines_of(x, sizeof(*x) + xsizes[x->size].name_at + x->name_len));
 		timerq_prefetch(&e->timers[x->timer_list], x->timer_pos);
 		prefetch_lines(x->ctx, x->ctx_lines);
+		prefetch_lines(x->owner, x->owner_lines);
 	}
 	/* Each is looked up again: handling one answer may end the question
 	 * another answer of the batch names (a duplicate). */

@@ -201,8 +201,8 @@ host_chained(struct resolver *r, const struct dname *name, const struct chain *c
 	if (h->pending == 0 && !h->done) {
 		/* New entry: both walks start here; either may finish at once. */
 		h->pending = 3;
-		walk_chained(r, name, DNS_TYPE_A, false, &inner, on_walk_a, h);
-		walk_chained(r, name, DNS_TYPE_AAAA, false, &inner, on_walk_aaaa, h);
+		walk_chained(r, name, DNS_TYPE_A, false, &inner, on_walk_a, h, 0);
+		walk_chained(r, name, DNS_TYPE_AAAA, false, &inner, on_walk_aaaa, h, 0);
 		if (--h->pending == 0 && !h->done)
 			finish(h);
 	}

@@ -43,11 +43,11 @@ resolver_free(struct resolver *r)
 
 void
 resolver_walk(struct resolver *r, const struct dname *qname, uint16_t qtype,
-    bool find_cut, walk_fn *fn, void *ctx)
+    bool find_cut, walk_fn *fn, void *ctx, size_t ctx_size)
 {
 	static const struct chain empty;
 
-	walk_chained(r, qname, qtype, find_cut, &empty, fn, ctx);
+	walk_chained(r, qname, qtype, find_cut, &empty, fn, ctx, ctx_size);
 }
 
 void

@@ -32,6 +32,7 @@ struct walk {
 	TAILQ_ENTRY(walk) follow;	/* in a flight's followers */
 	walk_fn *fn;
 	void *ctx;
+	uint16_t ctx_size;		/* bytes of ctx fn reads (resolver_walk) */
 	uint8_t tail[];			/* qname, then each chain name: its length, its wire */
 };
 
@@ -321,7 +322,7 @@ on_zone_ready(void *ctx)
 	if (follow_flight(w))
 		return;
 	engine_ask(w->r->engine, qname_of(w, &qname), w->qtype, w->zone->addrs, w->zone->naddrs, on_reply, w,
-	    sizeof(*w) + wtail[w->size], 0);
+	    &(struct engine_reads){ sizeof(*w) + wtail[w->size], w->ctx, w->ctx_size }, 0);
 }
 
 static void
@@ -342,7 +343,7 @@ walk_at(struct walk *w, struct zone *z)
 
 void
 walk_chained(struct resolver *r, const struct dname *qname, uint16_t qtype, bool find_cut,
-    const struct chain *c, walk_fn *fn, void *ctx)
+    const struct chain *c, walk_fn *fn, void *ctx, size_t ctx_size)
 {
 	size_t len = qname->len, pos;
 	enum wsize k;
@@ -373,6 +374,7 @@ walk_chained(struct resolver *r, const struct dname *qname, uint16_t qtype, bool
 	w->solo = false;
 	w->fn = fn;
 	w->ctx = ctx;
+	w->ctx_size = (uint16_t)(ctx_size < UINT16_MAX ? ctx_size : UINT16_MAX);
 	if ((z = zone_deepest(r, qname, find_cut)) == NULL) {
 		finish(w, WALK_ERROR, NULL, "no_servers");
 		return;

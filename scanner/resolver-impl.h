@@ -134,7 +134,7 @@ void host_trim(struct resolver *r);
 
 /* Walks and hosts with an explicit chain. */
 void walk_chained(struct resolver *r, const struct dname *qname, uint16_t qtype, bool find_cut,
-    const struct chain *c, walk_fn *fn, void *ctx);
+    const struct chain *c, walk_fn *fn, void *ctx, size_t ctx_size);
 void host_chained(struct resolver *r, const struct dname *name, const struct chain *c,
     host_fn *fn, void *ctx);
 void host_abort_all(struct resolver *r);

@@ -30,6 +30,8 @@ uint32_t timerq_push(struct timerq *q, void *p);
 void timerq_remove(struct timerq *q, uint32_t pos);
 /* The oldest entry still in, or NULL. */
 void *timerq_first(struct timerq *q);
+/* The entry k places behind the oldest (NULL: cleared, or none there). */
+void *timerq_behind_first(const struct timerq *q, uint32_t k);
 /* Start fetching the cell timerq_remove(q, pos) will clear. */
 void timerq_prefetch(const struct timerq *q, uint32_t pos);
 /* Positions between the oldest and the newest, cleared cells included. */

@@ -71,6 +71,12 @@ timerq_first(struct timerq *q)
 	return q->head == q->tail ? NULL : q->cells[q->head & q->mask];
 }
 
+void *
+timerq_behind_first(const struct timerq *q, uint32_t k)
+{
+	return k < timerq_span(q) ? q->cells[(q->head + k) & q->mask] : NULL;
+}
+
 void
 timerq_prefetch(const struct timerq *q, uint32_t pos)
 {

@@ -14,9 +14,12 @@ Test(timerq, first_is_the_oldest_left)
 	for (int i = 0; i < 3; i++)
 		pos[i] = timerq_push(&q, &v[i]);
 	cr_assert_eq(timerq_first(&q), &v[0]);
+	cr_assert_eq(timerq_behind_first(&q, 2), &v[2]);
+	cr_assert_null(timerq_behind_first(&q, 3), "nothing behind the newest");
 	/* an answer ends the middle one: the order of the others stands */
 	timerq_remove(&q, pos[1]);
 	cr_assert_eq(timerq_first(&q), &v[0]);
+	cr_assert_null(timerq_behind_first(&q, 1), "a cleared cell");
 	cr_assert_eq(timerq_span(&q), 3);
 	timerq_remove(&q, pos[0]);
 	/* the cleared middle is skipped at once */

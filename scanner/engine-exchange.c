@@ -45,8 +45,12 @@ _Static_assert(DNS_QUERY_MAX <= RAWSEND_PAYLOAD_MAX, "a query must fit a raw pac
 enum xsize { X_SMALL, X_LARGE, X_SMALL6, X_LARGE6, X_SIZES };
 
 struct exchange {
-	TAILQ_ENTRY(exchange) link;	/* done list or TCP wait list */
-	struct paced paced;		/* waiting to be sent */
+	/* Waiting to be sent (paced), or on the done list or the TCP wait list
+	 * (link): never two at once, so they share their bytes. */
+	union {
+		struct paced paced;
+		TAILQ_ENTRY(exchange) link;
+	};
 	struct slot slot;		/* the current try: its server, type, port and ID */
 	uint8_t nservers, start, tries;
 	uint8_t timer_list;		/* which of engine.timers holds it in flight ... */

@@ -71,9 +71,10 @@ report_stats_json(FILE *f, const struct report_view *v)
 		fprintf(f, "\"%s\":%llu,", status_name((enum status)s), (unsigned long long)c->status[s]);
 	fprintf(f, "\"invalid\":%llu,\"excluded\":%llu},", (unsigned long long)c->invalid,
 	    (unsigned long long)c->excluded);
+	/* not_udp: captured frames that are not UDP over IPv4 or IPv6. */
 	fprintf(f, "\"packets\":{\"sent\":%llu,\"send_errors\":%llu,\"received\":%llu,"
 	    "\"matched\":%llu,\"dropped\":%llu,\"dropped_by_reason\":{\"unmatched\":%llu,"
-	    "\"mismatched\":%llu,\"malformed\":%llu,\"not_udp_ipv4\":%llu,\"kernel\":%llu}},",
+	    "\"mismatched\":%llu,\"malformed\":%llu,\"not_udp\":%llu,\"kernel\":%llu}},",
 	    (unsigned long long)n->sent, (unsigned long long)n->send_errors,
 	    (unsigned long long)n->received, (unsigned long long)n->matched, dropped(n),
 	    (unsigned long long)n->drop_unmatched, (unsigned long long)n->drop_mismatch,

@@ -132,10 +132,10 @@ probe(struct window *w, const struct window_load *l, uint64_t now)
 	if (now - w->probe_ns < PROBE_NS)
 		return;
 	rate = (double)answered * 1e9 / (double)(now - w->probe_ns);
-	if (answered > 0)
+	if (answered > 0) {
 		rtt = (double)(l->rtt_ns - w->rtt_at_probe) / (double)answered;
-	if (answered > 0)
 		lost = (double)retried / (double)answered;
+	}
 	w->probe_ns = now;
 	w->answered_at_probe = l->answered;
 	w->rtt_at_probe = l->rtt_ns;
@@ -158,11 +158,11 @@ probe(struct window *w, const struct window_load *l, uint64_t now)
 	 * is judged after JUDGE_PERIODS without reaching it: kept if in the
 	 * last of them (the window has had a second to fill the room) answers
 	 * came faster or their round trips stayed as short, and in none more
-	 * answers came only to a retry; else set back to where it was. A limit that was never used must not ratchet up: at
-	 * zero latency more in flight only queues at the servers, the round
-	 * trips grow with the queue, or stay as long as a full queue while
-	 * first tries are lost. Nor may one that bought nothing but room be
-	 * cut: against late servers the silent ones' domains pile up over
+	 * answers came only to a retry; else set back to where it was. A limit
+	 * that was never used must not ratchet up: at zero latency more in
+	 * flight only queues at the servers, the round trips grow with the
+	 * queue, or stay as long as a full queue while first tries are lost.
+	 * Nor may one that bought nothing but room be cut: against late servers the silent ones' domains pile up over
 	 * their 7 s of tries while the CPU holds the answer rate, and a limit
 	 * set back to the most domains the trial let in bound again at once,
 	 * stopping admissions for a period in five.

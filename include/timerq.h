@@ -29,7 +29,7 @@ uint32_t timerq_push(struct timerq *q, void *p);
 /* Take out what timerq_push(…) = pos appended, wherever it is. */
 void timerq_remove(struct timerq *q, uint32_t pos);
 /* The oldest entry still in, or NULL. */
-void *timerq_first(struct timerq *q);
+void *timerq_first(const struct timerq *q);
 /* The entry k places behind the oldest (NULL: cleared, or none there). */
 void *timerq_behind_first(const struct timerq *q, uint32_t k);
 /* Start fetching the cell timerq_remove(q, pos) will clear. */

@@ -369,6 +369,15 @@ lines_of(const void *p, size_t len)
 	return len == 0 ? 0 : ((uintptr_t)p % LINE + len + LINE - 1) / LINE;
 }
 
+/* The lines an answer's callback reads of p (NULL: none), as kept in an exchange. */
+static uint8_t
+lines_to_fetch(const void *p, size_t len)
+{
+	size_t n = p == NULL ? 0 : lines_of(p, len);
+
+	return (uint8_t)(n < CTX_LINES_MAX ? n : CTX_LINES_MAX);
+}
+
 static void
 prefetch_lines(const void *p, size_t lines)
 {
@@ -378,14 +387,21 @@ prefetch_lines(const void *p, size_t lines)
 		__builtin_prefetch(c + k * LINE);
 }
 
+/* What x's callback will read (engine_reads): its ctx and the owner behind it. */
+static void
+prefetch_reads(const struct exchange *x)
+{
+	prefetch_lines(x->ctx, x->ctx_lines);
+	prefetch_lines(x->owner, x->owner_lines);
+}
+
 void
 engine_ask(struct engine *e, const struct dname *qname, uint16_t qtype,
     const struct addr *servers, size_t nservers, xreply_fn *fn, void *ctx,
     const struct engine_reads *reads, uint32_t tag)
 {
 	const struct addr *keep[ENGINE_MAX_SERVERS];
-	size_t n = 0, ctx_lines = lines_of(ctx, reads->ctx_size);
-	size_t owner_lines = reads->owner == NULL ? 0 : lines_of(reads->owner, reads->owner_size);
+	size_t n = 0;
 	bool excluded = false, any6 = false;
 	struct exchange *x;
 
@@ -426,9 +442,9 @@ engine_ask(struct engine *e, const struct dname *qname, uint16_t qtype,
 	x->tries = 0;
 	x->fn = fn;
 	x->ctx = ctx;
-	x->ctx_lines = (uint8_t)(ctx_lines < CTX_LINES_MAX ? ctx_lines : CTX_LINES_MAX);
+	x->ctx_lines = lines_to_fetch(ctx, reads->ctx_size);
 	x->owner = reads->owner;
-	x->owner_lines = (uint8_t)(owner_lines < CTX_LINES_MAX ? owner_lines : CTX_LINES_MAX);
+	x->owner_lines = lines_to_fetch(reads->owner, reads->owner_size);
 	x->tag = tag;
 	x->excluded = excluded && n == 0;
 	if (x->excluded)
@@ -571,8 +587,7 @@ expire_prefetch(struct engine *e, const struct timerq *q)
 		__builtin_prefetch(far);
 	if (near != NULL) {
 		slot_prefetch(e->slots, near->slot.port, near->slot.id);
-		prefetch_lines(near->ctx, near->ctx_lines);
-		prefetch_lines(near->owner, near->owner_lines);
+		prefetch_reads(near);
 	}
 }
 
@@ -749,8 +764,7 @@ handle_batch(struct engine *e)
 		x = exchange_of_slot(found[i]);
 		prefetch_lines(x, lines_of(x, sizeof(*x) + xsizes[x->size].name_at + x->name_len));
 		timerq_prefetch(&e->timers[x->timer_list], x->timer_pos);
-		prefetch_lines(x->ctx, x->ctx_lines);
-		prefetch_lines(x->owner, x->owner_lines);
+		prefetch_reads(x);
 	}
 	/* Each is looked up again: handling one answer may end the question
 	 * another answer of the batch names (a duplicate). */

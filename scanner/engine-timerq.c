@@ -66,7 +66,7 @@ timerq_remove(struct timerq *q, uint32_t pos)
 }
 
 void *
-timerq_first(struct timerq *q)
+timerq_first(const struct timerq *q)
 {
 	return q->head == q->tail ? NULL : q->cells[q->head & q->mask];
 }

@@ -109,10 +109,11 @@ measure(struct window *w, const struct window_load *l, uint64_t now)
 	w->last_ns = now;
 }
 
-/* The period just measured, for the next one: a doubling is judged against
- * the better of the two before it. */
+/* The period just measured ends: its figures are kept for the next one (a
+ * doubling is judged against the better of the two before it), and whether
+ * the limit held admissions back starts over. */
 static void
-remember(struct window *w, double rate, double rtt)
+end_period(struct window *w, double rate, double rtt)
 {
 	w->rate_prev = rate;
 	w->rtt_prev = rtt;
@@ -149,7 +150,7 @@ probe(struct window *w, const struct window_load *l, uint64_t now)
 	 */
 	if (!w->measured) {
 		w->measured = true;
-		remember(w, 0, 0);
+		end_period(w, 0, 0);
 		return;
 	}
 	/*
@@ -177,7 +178,7 @@ probe(struct window *w, const struct window_load *l, uint64_t now)
 				w->limit = w->limit_before;
 			w->grew = false;
 		}
-		remember(w, rate, rtt);
+		end_period(w, rate, rtt);
 		return;
 	}
 	failed = w->grew && rate < w->rate_before * GAIN;
@@ -204,7 +205,7 @@ probe(struct window *w, const struct window_load *l, uint64_t now)
 		w->waited = 0;
 		w->trial_lost = false;
 	}
-	remember(w, rate, rtt);
+	end_period(w, rate, rtt);
 }
 
 unsigned

@@ -34,7 +34,18 @@
  * each doubling waited a period to be judged. */
 #define LIMIT_START 4096
 #define PROBE_NS 250000000u
+/* The start's period, only measured: shorter, since the window waits on it. */
+#define FIRST_PROBE_NS 100000000u
 #define GAIN 1.05
+/*
+ * A doubling that raised the answers' rate this much, their round trips as
+ * short, showed the window alone holding the rate: the servers did not
+ * queue. The next step is then fourfold. Against late servers a scan starts
+ * with tens of thousands of domains too few, and each doubling costs a
+ * period: in steps of two the first second ran at a third of the rate.
+ */
+#define STRONG_GAIN 1.5
+#define STRONG_STEP 4
 #define PLATEAU_PERIODS 8
 #define PLATEAU_MAX_PERIODS 240
 #define JUDGE_PERIODS 4
@@ -128,9 +139,9 @@ probe(struct window *w, const struct window_load *l, uint64_t now)
 	uint64_t answered = l->answered - w->answered_at_probe;
 	uint64_t retried = l->retried - w->retried_at_probe;
 	double rate, rtt = 0, lost = 0;
-	bool failed;
+	bool failed, strong;
 
-	if (now - w->probe_ns < PROBE_NS)
+	if (now - w->probe_ns < (w->measured ? PROBE_NS : FIRST_PROBE_NS))
 		return;
 	rate = (double)answered * 1e9 / (double)(now - w->probe_ns);
 	if (answered > 0) {
@@ -182,6 +193,8 @@ probe(struct window *w, const struct window_load *l, uint64_t now)
 		return;
 	}
 	failed = w->grew && rate < w->rate_before * GAIN;
+	strong = w->grew && rate >= w->rate_before * STRONG_GAIN &&
+	    rtt > 0 && rtt <= w->rtt_before * RTT_SLACK;
 	if (w->grew && !failed)
 		w->backoff = 0;
 	w->grew = false;
@@ -194,13 +207,15 @@ probe(struct window *w, const struct window_load *l, uint64_t now)
 		w->plateau--;
 	} else if (w->limited && answered > 0 && w->limit < w->bound) {
 		/* Without an answer in the period there is no rate to beat. */
+		unsigned step = strong ? STRONG_STEP : 2;
+
 		w->limit_before = w->limit;
 		/* The better of the last two periods: one slow period must not
 		 * make noise look like a gain. */
 		w->rate_before = rate > w->rate_prev ? rate : w->rate_prev;
 		w->rtt_before = rtt > 0 && (w->rtt_prev == 0 || rtt < w->rtt_prev) ? rtt : w->rtt_prev;
 		w->lost_before = lost;
-		w->limit = w->limit < w->bound / 2 ? w->limit * 2 : w->bound;
+		w->limit = w->limit < w->bound / step ? w->limit * step : w->bound;
 		w->grew = true;
 		w->waited = 0;
 		w->trial_lost = false;

@@ -105,6 +105,16 @@ Test(window, the_limit_grows_while_more_in_flight_raise_the_rate)
 	cr_assert_geq(settle(4, 1e9, 6), 100000, "limit %u", settle(4, 1e9, 6));
 }
 
+Test(window, a_window_alone_holding_the_rate_grows_fourfold)
+{
+	/* the same world: each doubling doubled the rate, the round trips as
+	 * short, so the steps after the first are fourfold: 131,072 within a
+	 * second (in steps of two: 32,768) */
+	unsigned limit = settle(4, 1e9, 1);
+
+	cr_assert_geq(limit, 131072, "limit %u", limit);
+}
+
 Test(window, the_limit_stops_where_the_servers_are_the_limit)
 {
 	/* 100 packets a second per domain, the servers answer at most 200,000 a second:

@@ -118,7 +118,8 @@ test: deps
 	$(MAKE) e2e
 
 # 1M delegations on NSD, the child responder answering at once and then 20-300 ms
-# late, dnsperf beside gluescan; writes bench.json (or $$BENCH_JSON).
+# late (both twice, in turn: the faster run of each counts), dnsperf beside
+# gluescan; writes bench.json (or $$BENCH_JSON).
 # BENCH_DOMAINS=N for a smaller world; BENCH_FLAGS for more options of tools/bench
 # (e.g. BENCH_FLAGS='--latency-domains 20000').
 BENCH_DOMAINS ?= 1000000

@@ -52,10 +52,12 @@
 /* Round trips no longer than this many times those before a doubling: the
  * extra domains did not queue. */
 #define RTT_SLACK 1.2
-/* ... and at most this much more of the answers coming only to a retry (a
- * share of them): a queue that overflows loses first tries, which a retry
- * then gets answered. Not timeouts: the silent servers' share of those
- * grows over their 7 s of tries while a scan ramps up. */
+/* ... and at most LOST_GROWTH times as large a share of the answers coming
+ * only to a retry, plus LOST_SLACK: a queue that overflows loses first
+ * tries, which a retry then gets answered. Not timeouts: the silent
+ * servers' share of those grows over their 7 s of tries while a scan ramps
+ * up. */
+#define LOST_GROWTH 1.2
 #define LOST_SLACK 0.01
 
 static const char *const hold_names[HOLD_COUNT] = {
@@ -131,6 +133,13 @@ end_period(struct window *w, double rate, double rtt)
 	w->limited = false;
 }
 
+/* The period's answers took no longer than those before the doubling. */
+static bool
+as_short(const struct window *w, double rtt)
+{
+	return rtt > 0 && rtt <= w->rtt_before * RTT_SLACK;
+}
+
 /* Once a period: grow the limit where it held the window back, unless the
  * last growth bought no rate. */
 static void
@@ -174,16 +183,16 @@ probe(struct window *w, const struct window_load *l, uint64_t now)
 	 * that was never used must not ratchet up: at zero latency more in
 	 * flight only queues at the servers, the round trips grow with the
 	 * queue, or stay as long as a full queue while first tries are lost.
-	 * Nor may one that bought nothing but room be cut: against late servers the silent ones' domains pile up over
-	 * their 7 s of tries while the CPU holds the answer rate, and a limit
-	 * set back to the most domains the trial let in bound again at once,
-	 * stopping admissions for a period in five.
+	 * Nor may one that bought nothing but room be cut: against late
+	 * servers the silent ones' domains pile up over their 7 s of tries
+	 * while the CPU holds the answer rate, and a limit set back to the
+	 * most domains the trial let in bound again at once, stopping
+	 * admissions for a period in five.
 	 */
 	if (w->grew && !w->limited) {
-		w->trial_lost |= lost > w->lost_before * RTT_SLACK + LOST_SLACK;
+		w->trial_lost |= lost > w->lost_before * LOST_GROWTH + LOST_SLACK;
 		if (++w->waited >= JUDGE_PERIODS) {
-			bool gained = rate >= w->rate_before * GAIN ||
-			    (rtt > 0 && rtt <= w->rtt_before * RTT_SLACK);
+			bool gained = rate >= w->rate_before * GAIN || as_short(w, rtt);
 
 			if (!gained || w->trial_lost)
 				w->limit = w->limit_before;
@@ -193,8 +202,7 @@ probe(struct window *w, const struct window_load *l, uint64_t now)
 		return;
 	}
 	failed = w->grew && rate < w->rate_before * GAIN;
-	strong = w->grew && rate >= w->rate_before * STRONG_GAIN &&
-	    rtt > 0 && rtt <= w->rtt_before * RTT_SLACK;
+	strong = w->grew && rate >= w->rate_before * STRONG_GAIN && as_short(w, rtt);
 	if (w->grew && !failed)
 		w->backoff = 0;
 	w->grew = false;

@@ -400,6 +400,9 @@ batch_init(struct batch *b)
 	}
 }
 
+/* Queries are read into rx; held ones are answered from tx. */
+static struct batch rx, tx;
+
 static void
 send_batch(int fd, struct batch *b, unsigned n)
 {
@@ -411,15 +414,9 @@ send_batch(int fd, struct batch *b, unsigned n)
 static void
 wheel_send_due(struct server *s, uint64_t now)
 {
-	static struct batch out;
-	static int ready;
 	struct wheel *w = &s->wheel;
 	unsigned n = 0;
 
-	if (!ready) {
-		batch_init(&out);
-		ready = 1;
-	}
 	if (now - w->done_ms > WHEEL_MS)	/* stopped for a while: every bucket is due */
 		w->done_ms = now - WHEEL_MS;
 	while (w->done_ms < now) {
@@ -429,20 +426,20 @@ wheel_send_due(struct server *s, uint64_t now)
 			struct held *h = &pool[i];
 
 			next = h->next;
-			memcpy(out.bufs[n], h->query, h->len);
-			out.iov[n].iov_len = answer(out.bufs[n], h->len, s->addr);
-			out.from[n] = h->to;
+			memcpy(tx.bufs[n], h->query, h->len);
+			tx.iov[n].iov_len = answer(tx.bufs[n], h->len, s->addr);
+			tx.from[n] = h->to;
 			h->next = pool_free;
 			pool_free = i;
 			held_count--;
 			if (++n == BATCH) {
-				send_batch(s->fd, &out, n);
+				send_batch(s->fd, &tx, n);
 				n = 0;
 			}
 		}
 		w->head[b] = w->tail[b] = NONE;
 	}
-	send_batch(s->fd, &out, n);
+	send_batch(s->fd, &tx, n);
 }
 
 /* Read one batch of queries; answer them now, or (--latency) hold them.
@@ -450,43 +447,37 @@ wheel_send_due(struct server *s, uint64_t now)
 static int
 serve(struct server *s, uint64_t now)
 {
-	static struct batch in;
-	static int ready;
 	struct question q;
 	int n, k = 0;
 
-	if (!ready) {
-		batch_init(&in);
-		ready = 1;
-	}
 	for (int i = 0; i < BATCH; i++) {
-		in.iov[i].iov_len = MSG_MAX;
-		in.msgs[i].msg_hdr.msg_namelen = sizeof(in.from[i]);
+		rx.iov[i].iov_len = MSG_MAX;
+		rx.msgs[i].msg_hdr.msg_namelen = sizeof(rx.from[i]);
 	}
-	if ((n = recvmmsg(s->fd, in.msgs, BATCH, MSG_DONTWAIT, NULL)) <= 0)
+	if ((n = recvmmsg(s->fd, rx.msgs, BATCH, MSG_DONTWAIT, NULL)) <= 0)
 		return 0;
 	for (int i = 0; i < n; i++) {
-		size_t len = in.msgs[i].msg_len;
+		size_t len = rx.msgs[i].msg_len;
 
 		if (latency) {
 			/* now is truncated to the millisecond: + 1, so that no answer leaves early */
-			if (parse_question(in.bufs[i], len, &q) && !is_silent(&q, s->addr))
-				hold(&s->wheel, now + delay_ms(q.domain, s->addr) + 1, in.bufs[i],
-				    q.qend, &in.from[i]);
+			if (parse_question(rx.bufs[i], len, &q) && !is_silent(&q, s->addr))
+				hold(&s->wheel, now + delay_ms(q.domain, s->addr) + 1, rx.bufs[i],
+				    q.qend, &rx.from[i]);
 			continue;
 		}
-		len = answer(in.bufs[i], len, s->addr);
+		len = answer(rx.bufs[i], len, s->addr);
 		if (len == 0)
 			continue;
 		/* Silent ones are sent as nothing: drop them from the batch. */
 		if (k != i) {
-			memcpy(in.bufs[k], in.bufs[i], len);
-			in.from[k] = in.from[i];
+			memcpy(rx.bufs[k], rx.bufs[i], len);
+			rx.from[k] = rx.from[i];
 		}
-		in.iov[k].iov_len = len;
+		rx.iov[k].iov_len = len;
 		k++;
 	}
-	send_batch(s->fd, &in, (unsigned)k);
+	send_batch(s->fd, &rx, (unsigned)k);
 	return n;
 }
 
@@ -512,6 +503,8 @@ main(int argc, char **argv)
 	if (argc != 2)
 		errx(2, "usage: bench-responder [--latency] ADDR1 ADDR2");
 	now = now_ms();
+	batch_init(&rx);
+	batch_init(&tx);
 	for (int i = 0; i < 2; i++) {
 		struct sockaddr_in sin;
 

@@ -28,7 +28,8 @@ FUZZ_SECONDS ?= 60
 
 DEBIAN_PKGS = build-essential pkg-config libpcap-dev libnet1-dev libbsd-dev libidn2-dev libcriterion-dev \
 	libcap2-bin nsd dnsutils jq python3 iproute2 nftables clang libclang-rt-14-dev valgrind \
-	tshark bsdutils bc dnsperf
+	tshark bsdutils bc dnsperf zlib1g-dev libpsl-dev publicsuffix slurm-wlm munge knot knot-dnsutils \
+	pdns-server pdns-backend-bind python3-yaml
 
 .PHONY: all deps test unit e2e fuzz bench demo install clean FORCE
 

@@ -2,7 +2,7 @@
 # the tests need, then runs the unit and end-to-end tests.
 CC      ?= cc
 PREFIX  ?= /usr/local
-PKGS     = libpcap libbsd-overlay libidn2
+PKGS     = libpcap libbsd-overlay libidn2 zlib
 CFLAGS  ?= -O2 -g
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CPPFLAGS = -std=c11 -D_GNU_SOURCE -Iinclude -DGLUESCAN_HINTS='"$(PREFIX)/share/gluescan/root.hints"'
@@ -23,6 +23,7 @@ UNIT_BIN  = build/unit-tests
 FUZZ_TARGETS = capture dnsmsg hints inputline ndjson zonefile
 FUZZ_SRC     = scanner/wire-addr.c scanner/wire-dname.c scanner/wire-msg.c \
 	scanner/conf-masterfile.c scanner/conf-hints.c scanner/input-line.c scanner/engine-zonefile.c \
+	scanner/zone-table.c scanner/zone-lines.c \
 	scanner/out-ndjson.c scanner/deleg-verdict.c scanner/deleg-evidence.c scanner/net-capture.c
 FUZZ_SECONDS ?= 60
 
@@ -87,7 +88,7 @@ unit: $(UNIT_BIN)
 build/fuzz-%: tests/fuzz/fuzz_%.c $(FUZZ_SRC) $(HDR)
 	@mkdir -p build
 	clang $(CPPFLAGS) $(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-o $@ $< $(FUZZ_SRC) -lbsd -lidn2 -lpcap
+		-o $@ $< $(FUZZ_SRC) -lbsd -lidn2 -lpcap -lz
 
 # Each target for FUZZ_SECONDS (make fuzz FUZZ_SECONDS=600 for a long run);
 # new inputs go to build/corpus-*, the seeds stay in tests/fuzz/corpus.

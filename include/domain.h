@@ -12,9 +12,11 @@ struct domain;
 typedef void domain_done_fn(void *ctx, struct domain *d);
 
 /* Start checking name (with parent_only, only as far as its parent's
- * answer). done may be called before domain_start returns. */
+ * answer). parent: that answer when it is known already (a delegation read
+ * from the parent's zone file), else NULL: it is asked. done may be called
+ * before domain_start returns. */
 void domain_start(struct engine *e, struct resolver *r, const struct dname *name,
-    bool parent_only, domain_done_fn *done, void *ctx);
+    bool parent_only, const struct walk_result *parent, domain_done_fn *done, void *ctx);
 const struct evidence *domain_evidence(const struct domain *d);
 /* Back to the spares, for the next domain_start. */
 void domain_free(struct domain *d);

@@ -6,12 +6,16 @@
 
 #include "engine.h"
 #include "scan.h"
+#include "zonefile.h"
 
 struct report_view {
 	const struct scan_counts *counts;
 	const struct engine_stats *net;
 	double elapsed_s;
 	uint64_t bytes_read, bytes_total;	/* input position; total 0 when unknown (a pipe) */
+	uint64_t lines_total;	/* lines the scan will write, when known in advance (else 0) */
+	struct zonefile *const *zones;	/* the --parent-zone files */
+	size_t nzones;
 };
 
 /* One line, rewritten in place ("\r"), for a terminal. */

@@ -14,6 +14,7 @@
 struct scan_counts;
 struct exclude;
 struct inputreader;
+struct zonefile;
 
 struct scan_options {
 	struct inputreader *in;
@@ -27,6 +28,12 @@ struct scan_options {
 	uint64_t seed;		/* of that order */
 	bool parent_only;	/* decide each domain from its parent's answer alone */
 	const struct exclude *exclude;	/* domains to report as excluded (NULL: none) */
+	/* Parent zones read from their files: an --input list's names under a
+	 * streamed one are looked up in its file, a block at a time; with
+	 * whole_zones the zones' own delegations are the input, in file order. */
+	struct zonefile **zones;
+	size_t nzones;
+	bool whole_zones;
 	/* Set by a signal handler: stop at once; what is undecided is left to a resumed scan. */
 	volatile sig_atomic_t *stop;
 	/* Skip the input this state covers (checking it is the same input). */

@@ -520,7 +520,7 @@ finish(struct domain *d)
 
 void
 domain_start(struct engine *e, struct resolver *r, const struct dname *name,
-    bool parent_only, domain_done_fn *done, void *ctx)
+    bool parent_only, const struct walk_result *parent, domain_done_fn *done, void *ctx)
 {
 	struct domain *d = pool_reuse(&spare_domains);
 
@@ -535,7 +535,10 @@ domain_start(struct engine *e, struct resolver *r, const struct dname *name,
 	d->resolver = r;
 	d->done = done;
 	d->ctx = ctx;
-	resolver_walk(r, name, DNS_TYPE_NS, true, on_parent, d, sizeof(*d));
+	if (parent != NULL)
+		on_parent(d, parent);
+	else
+		resolver_walk(r, name, DNS_TYPE_NS, true, on_parent, d, sizeof(*d));
 }
 
 const struct evidence *

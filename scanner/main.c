@@ -460,6 +460,9 @@ setup_ipv6(struct options *o, const struct hints *h)
 struct progress {
 	struct engine *engine;
 	uint64_t t0, input_size;
+	uint64_t lines_total;	/* known in advance: the delegations of whole zones */
+	struct zonefile *const *zones;
+	size_t nzones;
 	bool tty;
 };
 
@@ -470,6 +473,7 @@ view(const struct progress *p, const struct scan_counts *c, const struct resume_
 		.counts = c, .net = engine_stats(p->engine),
 		.elapsed_s = (double)(engine_now_ns() - p->t0) / 1e9,
 		.bytes_read = at->offset, .bytes_total = p->input_size,
+		.lines_total = p->lines_total, .zones = p->zones, .nzones = p->nzones,
 	};
 
 	return v;
@@ -535,17 +539,57 @@ load_exclude(const char *path)
 	return x;
 }
 
-static struct zonefile *
-load_zonefile(const char *path)
+/*
+ * The --parent-zone files: opened, then read once for their glue (and, when
+ * children are probed, for the NS names under them). Lines that do not parse
+ * are skipped and said in one line per file.
+ */
+static void
+load_zonefiles(const struct options *o, struct zonefile **zones)
 {
 	char errbuf[512];
-	FILE *f = open_config(path, "");
-	struct zonefile *z = zonefile_load(f, path, errbuf, sizeof(errbuf));
 
-	if (z == NULL)
+	for (unsigned i = 0; i < o->nparent_zones; i++)
+		if ((zones[i] = zonefile_open(o->parent_zones[i], errbuf, sizeof(errbuf))) == NULL)
+			bad_config(errbuf);
+	if (!zonefile_index(zones, o->nparent_zones, !o->parent_only, errbuf, sizeof(errbuf)))
 		bad_config(errbuf);
-	fclose(f);
-	return z;
+	for (unsigned i = 0; i < o->nparent_zones; i++) {
+		const struct zonefile_stats *st = zonefile_stats(zones[i]);
+
+		if (st->bad_lines > 0)
+			fprintf(stderr, "gluescan: %s: %llu record line%s skipped that do%s not parse "
+			    "(the first, line %llu: %s)\n", o->parent_zones[i],
+			    (unsigned long long)st->bad_lines, st->bad_lines == 1 ? "" : "s",
+			    st->bad_lines == 1 ? "es" : "", (unsigned long long)st->first_bad_line,
+			    st->first_bad);
+	}
+}
+
+/* Resident size now, from /proc. */
+static uint64_t
+resident_bytes(void)
+{
+	unsigned long long size, rss = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (f != NULL) {
+		if (fscanf(f, "%llu %llu", &size, &rss) != 2)
+			rss = 0;
+		fclose(f);
+	}
+	return (uint64_t)rss * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
+/* Delegations this slice scans when the input is the zones themselves. */
+static uint64_t
+whole_zone_lines(const struct options *o, struct zonefile **zones)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < o->nparent_zones; i++)
+		n += zonefile_stats(zones[i])->delegations;
+	return n / o->shards + (n % o->shards >= o->shard);
 }
 
 static uint64_t
@@ -618,9 +662,12 @@ main(int argc, char **argv)
 		}
 		so.resume_from = &from;
 	}
-	for (unsigned i = 0; i < o.nparent_zones; i++)
-		zones[i] = load_zonefile(o.parent_zones[i]);
-	so.in = open_input(&o, argc, argv, first_arg);
+	load_zonefiles(&o, zones);
+	so.zones = zones;
+	so.nzones = o.nparent_zones;
+	/* No list and no names: the zones' own delegations are the input. */
+	so.whole_zones = o.nparent_zones > 0 && first_arg == argc && o.input == NULL;
+	so.in = so.whole_zones ? NULL : open_input(&o, argc, argv, first_arg);
 	so.out = stdout;
 	/* A resumed scan adds to its output rather than overwrite what the first part wrote. */
 	if (o.output != NULL && (so.out = fopen(o.output, resuming ? "a" : "w")) == NULL) {
@@ -633,6 +680,14 @@ main(int argc, char **argv)
 	setvbuf(so.out, NULL, _IOFBF, OUTPUT_BUFFER);
 	so.window = o.window;
 	so.max_memory = o.max_memory != 0 ? o.max_memory : window_default_memory();
+	/* A bound the fixed costs (zone glue, hints) already exceed would
+	 * admit no domain ever: say so now rather than wait. */
+	if (resident_bytes() >= so.max_memory) {
+		fprintf(stderr, "gluescan: --max-memory %llu MiB is less than the %llu MiB the zone files "
+		    "and hints already take; raise it\n", (unsigned long long)(so.max_memory >> 20),
+		    (unsigned long long)(resident_bytes() >> 20));
+		return EXIT_USAGE;
+	}
 	so.rate = o.eng.rate;
 	so.exclude = excl = load_exclude(o.exclude);
 	so.shard = o.shard;
@@ -670,13 +725,19 @@ main(int argc, char **argv)
 
 	prog.engine = e;
 	prog.t0 = t0;
-	prog.input_size = inputreader_size(so.in);
+	prog.input_size = so.in != NULL ? inputreader_size(so.in) : 0;
+	prog.lines_total = so.whole_zones ? whole_zone_lines(&o, zones) : 0;
+	prog.zones = zones;
+	prog.nzones = o.nparent_zones;
 	prog.tty = !o.quiet && isatty(STDERR_FILENO);
 	if (prog.tty) {
 		so.tick = on_tick;
 		so.tick_ctx = &prog;
 	}
 	end = scan_run(e, r, &so, &counts, &at);
+	for (unsigned i = 0; end == SCAN_READ_ERROR && i < o.nparent_zones; i++)
+		if (*zonefile_error(zones[i]) != '\0')
+			errx(EXIT_USAGE, "%s", zonefile_error(zones[i]));
 	if (end == SCAN_READ_ERROR)
 		err(1, "reading the input");
 	if (end == SCAN_NOT_SAME_INPUT)

@@ -32,7 +32,12 @@ report_progress(FILE *tty, const struct report_view *v)
 {
 	fprintf(tty, "\r\033[K%.0f pkt/s, %llu done", per_second(v->net->sent, v->elapsed_s),
 	    (unsigned long long)v->counts->decided);
-	if (v->bytes_total > 0 && v->bytes_read > 0) {
+	if (v->lines_total > 0) {
+		double frac = (double)v->counts->decided / (double)v->lines_total;
+
+		fprintf(tty, " of %llu (%.1f%%, ETA %.0f s)", (unsigned long long)v->lines_total,
+		    100 * frac, frac > 0 ? v->elapsed_s * (1 - frac) / frac : 0);
+	} else if (v->bytes_total > 0 && v->bytes_read > 0) {
 		double frac = (double)v->bytes_read / (double)v->bytes_total;
 
 		fprintf(tty, " (%.1f%%, ETA %.0f s)", 100 * frac,
@@ -58,6 +63,29 @@ report_summary(FILE *f, const struct report_view *v)
 	    (unsigned long long)n->retries, (unsigned long long)n->tcp, dropped(n),
 	    (unsigned long long)n->drop_unmatched, (unsigned long long)n->drop_mismatch,
 	    (unsigned long long)n->drop_malformed);
+}
+
+/* What each --parent-zone file cost: read how, how often, what it holds. */
+static void
+zones_json(FILE *f, const struct report_view *v)
+{
+	if (v->nzones == 0)
+		return;
+	fprintf(f, "\"zones\":[");
+	for (size_t i = 0; i < v->nzones; i++) {
+		const struct zonefile_stats *st = zonefile_stats(v->zones[i]);
+		char name[DNAME_TEXT_MAX + 2];
+
+		dname_text(zonefile_origin(v->zones[i]), name);
+		fprintf(f, "%s{\"zone\":\"%s\",\"streamed\":%s,\"delegations\":%llu,"
+		    "\"glue_records\":%llu,\"records\":%llu,\"bad_lines\":%llu,\"passes\":%llu,"
+		    "\"bytes\":%zu}", i ? "," : "", name,
+		    zonefile_streamed(v->zones[i]) ? "true" : "false",
+		    (unsigned long long)st->delegations, (unsigned long long)st->glue_records,
+		    (unsigned long long)st->records, (unsigned long long)st->bad_lines,
+		    (unsigned long long)st->passes, zonefile_bytes(v->zones[i]));
+	}
+	fprintf(f, "],");
 }
 
 void
@@ -88,6 +116,7 @@ report_stats_json(FILE *f, const struct report_view *v)
 	    (unsigned long long)n->retries, (unsigned long long)n->timeouts,
 	    (unsigned long long)n->truncated, (unsigned long long)n->tcp,
 	    (unsigned long long)n->tcp_failures);
+	zones_json(f, v);
 	fprintf(f, "\"elapsed_s\":%.3f,\"rates\":{\"domains_per_s\":%.1f,\"packets_sent_per_s\":%.1f,"
 	    "\"packets_received_per_s\":%.1f}}\n", v->elapsed_s,
 	    per_second(c->decided, v->elapsed_s), per_second(n->sent, v->elapsed_s),

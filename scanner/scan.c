@@ -13,12 +13,14 @@
 #include "pool.h"
 #include "scan.h"
 #include "window.h"
+#include "zonefile.h"
 
 /* A domain read and waiting in the block to start. */
 struct queued {
 	struct dname name;
 	uint64_t line;		/* input line number, from 0 */
 	char *input;		/* the line as written, for an IDN; else NULL */
+	struct zdeleg *deleg;	/* the delegation, read from the parent's zone file */
 };
 
 /* A domain in flight: what its output line and the resume state need
@@ -37,6 +39,10 @@ struct started {
  * leaves within about FLUSH_NS plus a turn, so `| jq` streams.
  */
 #define FLUSH_NS 2000000u
+/* Lines of a zone file a lookup reads per turn of the loop (a few ms). */
+#define LOOKUP_LINES 65536
+/* Domains decided from a zone file alone started per turn, between flushes. */
+#define OFFLINE_BATCH 4096
 
 struct scan {
 	const struct scan_options *opt;
@@ -59,6 +65,12 @@ struct scan {
 	struct pool spare_started;
 	struct window window;
 	unsigned short rng[3];	/* nrand48 state, from --seed */
+	/* With whole_zones: the zone being read, and the position in the
+	 * input its delegations make (a name a line). */
+	size_t zone_at;
+	uint64_t zlines, zoffset, zhash;
+	bool looking;		/* the block's names are being looked up in zone files */
+	struct dns_response *resp;	/* a delegation's referral, built from the zone file */
 };
 
 static void
@@ -85,6 +97,49 @@ on_domain_done(void *ctx, struct domain *d)
 	s->counts->in_flight = s->active;
 }
 
+/* The next line of the input: the list's, or each delegation's name. */
+static enum input_status
+next_line(struct scan *s, const char **text, size_t *len)
+{
+	if (!s->opt->whole_zones)
+		return inputreader_next(s->opt->in, text, len);
+	while (s->zone_at < s->opt->nzones) {
+		int got = zonefile_next_delegation(s->opt->zones[s->zone_at], text, len);
+
+		if (got > 0) {
+			s->zlines++;
+			s->zoffset += *len + 1;
+			s->zhash = resume_hash(resume_hash(s->zhash, *text, *len), "\n", 1);
+			return INPUT_LINE;
+		}
+		if (got < 0) {
+			errno = EIO;
+			return INPUT_ERROR;
+		}
+		s->zone_at++;
+	}
+	return INPUT_END;
+}
+
+/* The delegation that comes with the line just read, taken. */
+static struct zdeleg *
+line_deleg(struct scan *s)
+{
+	return s->opt->whole_zones ? zonefile_take_delegation(s->opt->zones[s->zone_at]) : NULL;
+}
+
+static uint64_t
+lines_read(const struct scan *s)
+{
+	return s->opt->whole_zones ? s->zlines : inputreader_lines(s->opt->in);
+}
+
+static bool
+input_at_end(struct scan *s)
+{
+	return s->opt->whole_zones ? s->zone_at == s->opt->nzones : inputreader_at_end(s->opt->in);
+}
+
 /* The line as the user wrote it, without line end and surrounding blanks. */
 static char *
 written_text(const char *text, size_t len)
@@ -105,12 +160,17 @@ written_text(const char *text, size_t len)
 /* One line of ours: invalid and excluded lines are answered on the spot,
  * domains join the block. */
 static void
-take_line(struct scan *s, const char *text, size_t len, uint64_t lineno)
+take_line(struct scan *s, const char *text, size_t len, uint64_t lineno, struct zdeleg *deleg)
 {
 	struct queued *q = &s->block[s->nblock];
 	const char *why;
-	enum line_kind kind = input_line(text, len, &q->name, &why);
+	enum line_kind kind = LINE_DOMAIN;
 	char *input;
+
+	if (deleg != NULL)
+		q->name = *zdeleg_name(deleg);	/* read and checked by the zone's reader */
+	else
+		kind = input_line(text, len, &q->name, &why);
 
 	switch (kind) {
 	case LINE_SKIP:
@@ -128,12 +188,14 @@ take_line(struct scan *s, const char *text, size_t len, uint64_t lineno)
 		if (exclude_domain(s->opt->exclude, &q->name)) {
 			ndjson_excluded(s->opt->out, &q->name, input);
 			free(input);
+			zdeleg_free(deleg);
 			s->counts->excluded++;
 			s->counts->decided++;
 			return;
 		}
 		q->line = lineno;
 		q->input = input;
+		q->deleg = deleg;
 		s->nblock++;
 	}
 }
@@ -155,9 +217,9 @@ fill_block(struct scan *s)
 
 	s->nblock = s->next = 0;
 	while (s->nblock < s->opt->shuffle && !*s->opt->stop) {
-		uint64_t lineno = inputreader_lines(s->opt->in);
+		uint64_t lineno = lines_read(s);
 
-		switch (inputreader_next(s->opt->in, &text, &len)) {
+		switch (next_line(s, &text, &len)) {
 		case INPUT_AGAIN:
 			return;
 		case INPUT_ERROR:
@@ -168,7 +230,7 @@ fill_block(struct scan *s)
 			return;
 		case INPUT_LINE:
 			if (our_line(s, lineno))
-				take_line(s, text, len, lineno);
+				take_line(s, text, len, lineno, line_deleg(s));
 			break;
 		}
 	}
@@ -192,6 +254,7 @@ start_one(struct scan *s, struct engine *e, struct resolver *r)
 {
 	struct queued *q = &s->block[s->next++];
 	struct started *st = pool_reuse(&s->spare_started);
+	struct walk_result given, *parent = NULL;
 
 	if (st == NULL) {
 		if (s->nall == s->all_cap) {
@@ -211,7 +274,57 @@ start_one(struct scan *s, struct engine *e, struct resolver *r)
 	s->counts->in_flight = s->active;
 	if (s->active > s->counts->max_in_flight)
 		s->counts->max_in_flight = s->active;
-	domain_start(e, r, &q->name, s->opt->parent_only, on_domain_done, st);
+	if (q->deleg != NULL) {
+		/* The parent's answer, as its server would give it. */
+		zonefile_delegation_answer(q->deleg, s->resp);
+		memset(&given, 0, sizeof(given));
+		given.outcome = WALK_REFERRAL;
+		given.resp = s->resp;
+		given.zone = *zdeleg_zone(q->deleg);
+		parent = &given;
+	}
+	domain_start(e, r, &q->name, s->opt->parent_only, parent, on_domain_done, st);
+	zdeleg_free(q->deleg);
+}
+
+/* Names of an --input block under streamed zones are looked up in their
+ * files before the block starts: true when there are any. */
+static bool
+want_lookups(struct scan *s)
+{
+	bool any = false;
+
+	for (size_t z = 0; z < s->opt->nzones; z++)
+		for (size_t i = 0; i < s->nblock; i++)
+			any |= zonefile_want(s->opt->zones[z], &s->block[i].name);
+	return any;
+}
+
+/* One turn's share of the lookups: true when they are complete. */
+static bool
+lookups_done(struct scan *s)
+{
+	bool done = true, failed;
+
+	for (size_t z = 0; z < s->opt->nzones; z++) {
+		done &= zonefile_lookup_step(s->opt->zones[z], LOOKUP_LINES, &failed);
+		if (failed) {
+			s->looking = false;
+			s->read_errno = EIO;
+			s->input_over = true;
+			s->next = s->nblock;
+			return false;
+		}
+	}
+	return done;
+}
+
+/* Started with no question to send: the parent's answer came from its zone
+ * file, and no child is to be asked. */
+static bool
+offline(const struct scan *s, const struct queued *q)
+{
+	return q->deleg != NULL && s->opt->parent_only;
 }
 
 static unsigned
@@ -234,19 +347,37 @@ room(struct scan *s, struct engine *e)
 static void
 admit(struct scan *s, struct engine *e, struct resolver *r)
 {
-	unsigned n = room(s, e), started = 0;
+	unsigned n = room(s, e), started = 0, decided = 0;
 
-	while (started < n && !*s->opt->stop) {
+	while (!*s->opt->stop) {
+		if (s->looking) {
+			if (!lookups_done(s))
+				break;
+			s->looking = false;
+		}
 		if (s->next == s->nblock) {
 			if (s->input_over)
 				break;
+			for (size_t z = 0; z < s->opt->nzones; z++)
+				zonefile_lookup_clear(s->opt->zones[z]);
 			fill_block(s);
-			shuffle_block(s);
+			if (!s->opt->parent_only || !s->opt->whole_zones)
+				shuffle_block(s);	/* not for domains that send nothing */
 			if (s->nblock == 0)
 				break;
+			if (!s->opt->whole_zones && want_lookups(s)) {
+				s->looking = true;
+				continue;
+			}
+		}
+		if (offline(s, &s->block[s->next])) {
+			if (decided++ == OFFLINE_BATCH)
+				break;
+		} else if (started++ == n) {
+			started--;
+			break;
 		}
 		start_one(s, e, r);
-		started++;
 	}
 	window_started(&s->window, started);
 	s->counts->hold = s->window.hold;
@@ -256,12 +387,25 @@ static bool
 wants_input(const struct scan *s)
 {
 	return !s->stopping && !s->input_over && s->next == s->nblock &&
-	    s->window.hold == HOLD_NONE;
+	    s->window.hold == HOLD_NONE && !s->opt->whole_zones;
+}
+
+/* Work waits that needs no network: the loop must not sleep. */
+static bool
+busy(const struct scan *s)
+{
+	return !s->stopping && (s->looking || (s->next < s->nblock && offline(s, &s->block[s->next])));
 }
 
 static void
 note_position(struct scan *s)
 {
+	if (s->opt->whole_zones) {
+		s->at->offset = s->zoffset;
+		s->at->lines = s->zlines;
+		s->at->input_hash = s->zhash;
+		return;
+	}
 	s->at->offset = inputreader_offset(s->opt->in);
 	s->at->lines = inputreader_lines(s->opt->in);
 	s->at->input_hash = inputreader_hash(s->opt->in);
@@ -291,12 +435,13 @@ begin_stop(struct scan *s, struct engine *e, struct resolver *r)
 	for (size_t i = s->next; i < s->nblock; i++) {
 		resume_add_pending(s->at, s->block[i].line);
 		free(s->block[i].input);
+		zdeleg_free(s->block[i].deleg);
 	}
 	s->next = s->nblock = 0;
 	if (s->at->npending > 0)
 		qsort(s->at->pending, s->at->npending, sizeof(uint64_t), cmp_u64);
 	s->at->complete = s->at->npending == 0 && s->read_errno == 0 &&
-	    (s->input_over || inputreader_at_end(s->opt->in));
+	    (s->input_over || input_at_end(s));
 	s->stopping = true;
 	engine_drain(e);
 	resolver_abort(r);
@@ -315,14 +460,14 @@ replay_resumed(struct scan *s, const struct resume_state *from, bool *stopped)
 	size_t k = 0;
 	const char *text;
 	size_t len;
-	struct { uint64_t line; char *text; size_t len; } *carry;
+	struct { uint64_t line; char *text; size_t len; struct zdeleg *deleg; } *carry;
 
 	*stopped = false;
 	if ((carry = calloc(from->npending + 1, sizeof(*carry))) == NULL)
 		err(1, "out of memory");
-	while (inputreader_lines(in) < from->lines) {
-		uint64_t lineno = inputreader_lines(in);
-		enum input_status st = inputreader_next(in, &text, &len);
+	while (lines_read(s) < from->lines) {
+		uint64_t lineno = lines_read(s);
+		enum input_status st = next_line(s, &text, &len);
 
 		if (st == INPUT_AGAIN) {
 			if (*s->opt->stop) {
@@ -342,16 +487,20 @@ replay_resumed(struct scan *s, const struct resume_state *from, bool *stopped)
 			if ((carry[k].text = malloc(len + 1)) == NULL)
 				err(1, "out of memory");
 			memcpy(carry[k].text, text, len);
+			carry[k].deleg = line_deleg(s);
 			k++;
 		}
 	}
-	bool same = !*stopped && inputreader_lines(in) == from->lines &&
-	    inputreader_offset(in) == from->offset && inputreader_hash(in) == from->input_hash &&
+	note_position(s);
+	bool same = !*stopped && s->at->lines == from->lines &&
+	    s->at->offset == from->offset && s->at->input_hash == from->input_hash &&
 	    k == from->npending;
 
 	for (size_t i = 0; i < k; i++) {
 		if (same)
-			take_line(s, carry[i].text, carry[i].len, carry[i].line);
+			take_line(s, carry[i].text, carry[i].len, carry[i].line, carry[i].deleg);
+		else
+			zdeleg_free(carry[i].deleg);
 		free(carry[i].text);
 	}
 	free(carry);
@@ -380,6 +529,7 @@ scan_run(struct engine *e, struct resolver *r, const struct scan_options *opt,
 	size_t first = opt->resume_from != NULL ? opt->resume_from->npending : 0;
 
 	memset(counts, 0, sizeof(*counts));
+	s.zhash = RESUME_HASH_INIT;
 	at->offset = at->lines = at->npending = 0;
 	at->input_hash = RESUME_HASH_INIT;
 	at->complete = false;
@@ -402,6 +552,8 @@ scan_run(struct engine *e, struct resolver *r, const struct scan_options *opt,
 		}
 		shuffle_block(&s);
 	}
+	if ((s.resp = malloc(sizeof(*s.resp))) == NULL)
+		err(1, "out of memory");
 	for (;;) {
 		if (*opt->stop && !s.stopping)
 			begin_stop(&s, e, r);
@@ -419,7 +571,7 @@ scan_run(struct engine *e, struct resolver *r, const struct scan_options *opt,
 		/* Waiting for admission tokens, or lines not yet flushed: look again
 		 * soon, or the budget of the sleep would be lost past the admission
 		 * burst, or a line would wait on the network. */
-		engine_step(e, s.window.hold == HOLD_RATE || unflushed ? 1 : 100,
+		engine_step(e, busy(&s) ? 0 : s.window.hold == HOLD_RATE || unflushed ? 1 : 100,
 		    wants_input(&s) ? inputreader_pollfd(opt->in) : -1);
 		if (opt->tick != NULL && engine_now_ns() >= next_tick) {
 			if (!s.stopping)
@@ -450,6 +602,7 @@ scan_run(struct engine *e, struct resolver *r, const struct scan_options *opt,
 		}
 	}
 	free(s.block);
+	free(s.resp);
 	pool_drain(&s.spare_started);	/* all of them: none is in flight now */
 	free(s.all);
 	domain_release_spares();

@@ -1,0 +1,347 @@
+/* zone-lines.c -- a zone file's lines, inflated on the fly when it is gzip, and the split
+ * of one registry-format record line. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "dnsmsg.h"
+#include "zonelines.h"
+
+#define RAW_CHUNK (256 << 10)
+/* Lines are found in a window of this much text; a longer line is an error. */
+#define TEXT_CHUNK (1 << 20)
+
+struct zonelines {
+	int fd;
+	char *path;
+	bool gzip, in_stream;	/* in_stream: inside a gzip member */
+	bool raw_eof;
+	z_stream zs;
+	unsigned char *raw;
+	char *text;		/* [start, end) not yet returned */
+	size_t start, end;
+	uint64_t lineno;
+	char err[256];
+};
+
+static int
+fail(struct zonelines *z, const char *fmt, const char *detail)
+{
+	snprintf(z->err, sizeof(z->err), fmt, z->path, detail);
+	return -1;
+}
+
+static bool
+start(struct zonelines *z)
+{
+	unsigned char magic[2];
+	ssize_t got;
+
+	if (lseek(z->fd, 0, SEEK_SET) != 0)
+		return fail(z, "%s: cannot seek: %s", strerror(errno)), false;
+	got = read(z->fd, magic, 2);
+	if (lseek(z->fd, 0, SEEK_SET) != 0)
+		return fail(z, "%s: cannot seek: %s", strerror(errno)), false;
+	z->gzip = got == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+	z->raw_eof = z->in_stream = false;
+	z->start = z->end = 0;
+	z->lineno = 0;
+	z->zs.avail_in = 0;
+	z->zs.next_in = z->raw;
+	if (z->gzip && inflateReset2(&z->zs, 15 + 16) != Z_OK)
+		return fail(z, "%s: %s", "zlib cannot start"), false;
+	return true;
+}
+
+struct zonelines *
+zonelines_open(const char *path, char *errbuf, size_t errlen)
+{
+	struct zonelines *z = calloc(1, sizeof(*z));
+	struct stat st;
+
+	if (z == NULL || (z->path = strdup(path)) == NULL || (z->raw = malloc(RAW_CHUNK)) == NULL ||
+	    (z->text = malloc(TEXT_CHUNK)) == NULL) {
+		snprintf(errbuf, errlen, "out of memory");
+		goto out;
+	}
+	if ((z->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		snprintf(errbuf, errlen, "cannot read %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (fstat(z->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(errbuf, errlen, "%s: not a regular file: a zone is read more than once, "
+		    "so give a file (plain or .gz), not a pipe", path);
+		goto out;
+	}
+	if (inflateInit2(&z->zs, 15 + 16) != Z_OK) {
+		snprintf(errbuf, errlen, "%s: zlib cannot start", path);
+		goto out;
+	}
+	if (!start(z)) {
+		snprintf(errbuf, errlen, "%s", z->err);
+		inflateEnd(&z->zs);
+		goto out;
+	}
+	return z;
+out:
+	if (z != NULL) {
+		if (z->fd > 0)
+			close(z->fd);
+		free(z->path);
+		free(z->raw);
+		free(z->text);
+		free(z);
+	}
+	return NULL;
+}
+
+void
+zonelines_close(struct zonelines *z)
+{
+	if (z == NULL)
+		return;
+	inflateEnd(&z->zs);
+	close(z->fd);
+	free(z->path);
+	free(z->raw);
+	free(z->text);
+	free(z);
+}
+
+bool
+zonelines_rewind(struct zonelines *z)
+{
+	return start(z);
+}
+
+const char *
+zonelines_error(const struct zonelines *z)
+{
+	return z->err;
+}
+
+uint64_t
+zonelines_lineno(const struct zonelines *z)
+{
+	return z->lineno;
+}
+
+/* Append text at z->text + z->end: read(2) for a plain file, inflate for gzip.
+ * Returns the bytes added, 0 at the end, -1 on error. */
+static ssize_t
+more(struct zonelines *z)
+{
+	size_t room = TEXT_CHUNK - z->end;
+	ssize_t got;
+
+	if (!z->gzip) {
+		while ((got = read(z->fd, z->text + z->end, room)) < 0 && errno == EINTR)
+			;
+		if (got < 0)
+			return fail(z, "%s: read error: %s", strerror(errno));
+		return got;
+	}
+	z->zs.next_out = (unsigned char *)z->text + z->end;
+	z->zs.avail_out = (uInt)room;
+	while (z->zs.avail_out == room) {
+		int rc;
+
+		if (z->zs.avail_in == 0 && !z->raw_eof) {
+			while ((got = read(z->fd, z->raw, RAW_CHUNK)) < 0 && errno == EINTR)
+				;
+			if (got < 0)
+				return fail(z, "%s: read error: %s", strerror(errno));
+			z->raw_eof = got == 0;
+			z->zs.next_in = z->raw;
+			z->zs.avail_in = (uInt)got;
+		}
+		if (z->zs.avail_in == 0) {
+			if (z->in_stream)
+				return fail(z, "%s: truncated gzip: the file ends inside its "
+				    "compressed data%s", "");
+			return 0;
+		}
+		if (!z->in_stream) {
+			/* A gzip file may be several members one after the other (as
+			 * `cat a.gz b.gz` makes); gunzip reads them all. */
+			if (inflateReset2(&z->zs, 15 + 16) != Z_OK)
+				return fail(z, "%s: %s", "zlib cannot start");
+			z->in_stream = true;
+		}
+		rc = inflate(&z->zs, Z_NO_FLUSH);
+		if (rc == Z_STREAM_END)
+			z->in_stream = false;
+		else if (rc == Z_BUF_ERROR && z->zs.avail_in == 0)
+			continue;
+		else if (rc != Z_OK)
+			return fail(z, "%s: corrupt gzip: %s", z->zs.msg ? z->zs.msg : "bad data");
+	}
+	return (ssize_t)(room - z->zs.avail_out);
+}
+
+int
+zonelines_next(struct zonelines *z, const char **line, size_t *len)
+{
+	for (;;) {
+		char *p = z->text + z->start, *nl = memchr(p, '\n', z->end - z->start);
+		size_t n = z->end - z->start;
+		ssize_t got;
+
+		if (nl != NULL) {
+			n = (size_t)(nl - p);
+			z->start += n + 1;
+		} else {
+			if (z->start > 0) {
+				memmove(z->text, p, n);
+				z->end = n;
+				z->start = 0;
+				p = z->text;
+			}
+			if (z->end == TEXT_CHUNK) {
+				snprintf(z->err, sizeof(z->err), "%s:%llu: line longer than %d bytes",
+				    z->path, (unsigned long long)z->lineno + 1, TEXT_CHUNK);
+				return -1;
+			}
+			if ((got = more(z)) < 0)
+				return -1;
+			if (got > 0) {
+				z->end += (size_t)got;
+				continue;
+			}
+			if (n == 0)
+				return 0;
+			z->start = z->end;	/* the last line, without a newline */
+		}
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		*line = p;
+		*len = n;
+		z->lineno++;
+		return 1;
+	}
+}
+
+/* The stdio stream over the text, for the master-file reader. */
+static ssize_t
+stream_read(void *cookie, char *buf, size_t size)
+{
+	struct zonelines *z = cookie;
+	ssize_t got;
+
+	if (z->start == z->end) {
+		z->start = z->end = 0;
+		if ((got = more(z)) < 0) {
+			errno = EIO;
+			return -1;
+		}
+		z->end = (size_t)got;
+	}
+	got = (ssize_t)(z->end - z->start < size ? z->end - z->start : size);
+	memcpy(buf, z->text + z->start, (size_t)got);
+	z->start += (size_t)got;
+	return got;
+}
+
+FILE *
+zonelines_stream(struct zonelines *z)
+{
+	cookie_io_functions_t io = { .read = stream_read };
+
+	if (!start(z))
+		return NULL;
+	return fopencookie(z, "r", io);
+}
+
+static bool
+is_ttl(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return n > 0;
+}
+
+static bool
+token_is(const char *s, size_t n, const char *word)
+{
+	return strlen(word) == n && strncasecmp(s, word, n) == 0;
+}
+
+static uint16_t
+type_of(const char *s, size_t n)
+{
+	if (token_is(s, n, "NS"))
+		return DNS_TYPE_NS;
+	if (token_is(s, n, "A"))
+		return DNS_TYPE_A;
+	if (token_is(s, n, "AAAA"))
+		return DNS_TYPE_AAAA;
+	if (token_is(s, n, "SOA"))
+		return DNS_TYPE_SOA;
+	return 0;
+}
+
+enum zone_line_kind
+zone_line_split(const char *line, size_t len, struct zone_line *out, const char **why)
+{
+	const char *f[5] = { NULL }, *end = line + len, *p = line;
+	size_t flen[5] = { 0 };
+	int nf = 0, i = 1;
+
+	if (len == 0)
+		return ZL_BLANK;
+	if (line[0] == ' ' || line[0] == '\t' || line[0] == '$' ||
+	    memchr(line, ';', len) != NULL || memchr(line, '(', len) != NULL ||
+	    memchr(line, '"', len) != NULL)
+		return ZL_MASTER;
+	/* Owner, up to two of TTL and class, the type, the first rdata field. */
+	while (nf < 5 && p < end) {
+		const char *q = p;
+
+		while (q < end && *q != ' ' && *q != '\t')
+			q++;
+		f[nf] = p;
+		flen[nf++] = (size_t)(q - p);
+		while (q < end && (*q == ' ' || *q == '\t'))
+			q++;
+		p = q;
+	}
+	if (nf == 0 || flen[0] == 0)
+		return ZL_BLANK;
+	if (f[0][flen[0] - 1] != '.')
+		return ZL_MASTER;	/* relative to a $ORIGIN */
+	for (int k = 0; k < 2 && i < nf; k++) {
+		if (is_ttl(f[i], flen[i]))
+			i++;
+		else if (token_is(f[i], flen[i], "IN"))
+			i++;
+		else if (token_is(f[i], flen[i], "CH") || token_is(f[i], flen[i], "HS") ||
+		    token_is(f[i], flen[i], "CS"))
+			return *why = "not class IN", ZL_BAD;
+	}
+	if (i >= nf)
+		return *why = "no type", ZL_BAD;
+	if (flen[i] > 0 && f[i][0] >= '0' && f[i][0] <= '9')
+		return *why = "no type", ZL_BAD;
+	out->owner = f[0];
+	out->owner_len = flen[0];
+	out->type = type_of(f[i], flen[i]);
+	if (i + 1 >= nf) {
+		if (out->type != 0)
+			return *why = "no data", ZL_BAD;
+		out->rdata = NULL;
+		out->rdata_len = 0;
+		return ZL_RECORD;
+	}
+	out->rdata = f[i + 1];
+	out->rdata_len = flen[i + 1];
+	if ((out->type == DNS_TYPE_NS || out->type == DNS_TYPE_SOA) &&
+	    out->rdata[out->rdata_len - 1] != '.')
+		return ZL_MASTER;
+	return ZL_RECORD;
+}

@@ -23,7 +23,7 @@ UNIT_BIN  = build/unit-tests
 FUZZ_TARGETS = capture dnsmsg hints inputline ndjson zonefile
 FUZZ_SRC     = scanner/wire-addr.c scanner/wire-dname.c scanner/wire-msg.c \
 	scanner/conf-masterfile.c scanner/conf-hints.c scanner/input-line.c scanner/engine-zonefile.c \
-	scanner/zone-table.c scanner/zone-lines.c \
+	scanner/zone-table.c scanner/zone-lines.c scanner/zone-inflate.c \
 	scanner/out-ndjson.c scanner/deleg-verdict.c scanner/deleg-evidence.c scanner/net-capture.c
 FUZZ_SECONDS ?= 60
 
@@ -110,6 +110,7 @@ e2e: gluescan build/gluescan-asan build/gluescan-tinycache
 	bash tests/e2e/loss.sh
 	bash tests/e2e/ipv6.sh
 	bash tests/e2e/operate.sh
+	bash tests/e2e/zonefile.sh
 	bash tests/e2e/stop.sh
 	bash tests/e2e/run.sh
 

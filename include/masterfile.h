@@ -30,5 +30,11 @@ typedef bool mf_record_fn(void *ctx, const struct mf_record *rec);
  */
 bool masterfile_read(FILE *f, const char *name, mf_record_fn *fn, void *ctx,
     char *err, size_t errlen);
+/* A record that does not parse (a zone file's line): told to bad, and skipped. */
+typedef void mf_bad_fn(void *ctx, unsigned line, const char *reason);
+/* The same, a record that does not parse skipped after telling bad (the
+ * syntax around records, such as an unclosed parenthesis, still fails). */
+bool masterfile_read_skipping(FILE *f, const char *name, mf_record_fn *fn, mf_bad_fn *bad,
+    void *ctx, char *err, size_t errlen);
 
 #endif

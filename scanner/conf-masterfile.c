@@ -21,6 +21,9 @@ struct reader {
 	size_t bufcap;
 	struct dname origin, last_owner;
 	bool have_origin, have_owner;
+	mf_bad_fn *bad;		/* NULL: a record that does not parse ends the reading */
+	void *bad_ctx;
+	size_t reason_at;	/* where the reason starts in err, after "name:line: " */
 };
 
 static bool
@@ -29,6 +32,7 @@ fail(struct reader *r, const char *fmt, ...)
 	va_list ap;
 	int n = snprintf(r->err, r->errlen, "%s:%u: ", r->name, r->record_line);
 
+	r->reason_at = n >= 0 && (size_t)n < r->errlen ? (size_t)n : 0;
 	va_start(ap, fmt);
 	if (n >= 0 && (size_t)n < r->errlen)
 		vsnprintf(r->err + n, r->errlen - (size_t)n, fmt, ap);
@@ -239,29 +243,52 @@ directive(struct reader *r, char **f, int nf)
 	return fail(r, "directive %s is not supported", f[0]);
 }
 
+static bool
+read_all(struct reader *r, mf_record_fn *fn, void *ctx);
+
 bool
 masterfile_read(FILE *f, const char *name, mf_record_fn *fn, void *ctx, char *err, size_t errlen)
 {
 	struct reader r = { .f = f, .name = name, .err = err, .errlen = errlen };
+
+	return read_all(&r, fn, ctx);
+}
+
+bool
+masterfile_read_skipping(FILE *f, const char *name, mf_record_fn *fn, mf_bad_fn *bad, void *ctx,
+    char *err, size_t errlen)
+{
+	struct reader r = { .f = f, .name = name, .err = err, .errlen = errlen, .bad = bad,
+	    .bad_ctx = ctx };
+
+	return read_all(&r, fn, ctx);
+}
+
+static bool
+read_all(struct reader *r, mf_record_fn *fn, void *ctx)
+{
 	char *record = malloc(MAX_RECORD), *fields[MAX_FIELDS];
 	bool ok = true, blank;
 	int got = 0;
 
 	if (record == NULL)
-		return fail(&r, "out of memory");
-	while (ok && (got = read_record(&r, record, MAX_RECORD, &blank)) == 1) {
+		return fail(r, "out of memory");
+	while (ok && (got = read_record(r, record, MAX_RECORD, &blank)) == 1) {
 		int nf = split(record, fields);
 
 		if (nf == 0)
 			continue;
-		if (fields[0][0] == '$')
-			ok = directive(&r, fields, nf);
-		else
-			ok = parse_record(&r, fields, nf, blank, fn, ctx);
+		if (fields[0][0] == '$') {
+			ok = directive(r, fields, nf);
+		} else if (!(ok = parse_record(r, fields, nf, blank, fn, ctx)) && r->bad != NULL &&
+		    strcmp(r->err + r->reason_at, "out of memory") != 0) {
+			r->bad(r->bad_ctx, r->record_line, r->err + r->reason_at);
+			ok = true;
+		}
 	}
 	if (ok && got < 0)
 		ok = false;
 	free(record);
-	free(r.buf);
+	free(r->buf);
 	return ok;
 }

@@ -183,6 +183,17 @@ on_whole_record(void *ctx, const struct mf_record *rec)
 	return true;
 }
 
+static void
+on_bad_record(void *ctx, unsigned line, const char *reason)
+{
+	struct zonefile *z = ctx;
+
+	if (z->st.bad_lines++ == 0) {
+		z->st.first_bad_line = line;
+		strlcpy(z->st.first_bad, reason, sizeof(z->st.first_bad));
+	}
+}
+
 /* The first SOA names the zone: records before it are read when it is known. */
 struct soa_finder {
 	struct dname origin;
@@ -226,7 +237,7 @@ read_whole(struct zonefile *z, char *errbuf, size_t errlen)
 		snprintf(errbuf, errlen, "%s", zonelines_error(z->lines));
 		return false;
 	}
-	ok = masterfile_read(f, path, on_whole_record, z, errbuf, errlen);
+	ok = masterfile_read_skipping(f, path, on_whole_record, on_bad_record, z, errbuf, errlen);
 	fclose(f);
 	z->st.passes += 2;
 	if (!ok)

@@ -7,22 +7,19 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "dnsmsg.h"
+#include "inflater.h"
 #include "zonelines.h"
 
-#define RAW_CHUNK (256 << 10)
 /* Lines are found in a window of this much text; a longer line is an error. */
 #define TEXT_CHUNK (1 << 20)
 
 struct zonelines {
 	int fd;
 	char *path;
-	bool gzip, in_stream;	/* in_stream: inside a gzip member */
-	bool raw_eof;
-	z_stream zs;
-	unsigned char *raw;
+	bool gzip;
+	struct inflater *inflater;	/* gzip: the text, inflated on a thread of its own */
 	char *text;		/* [start, end) not yet returned */
 	size_t start, end;
 	uint64_t lineno;
@@ -42,19 +39,16 @@ start(struct zonelines *z)
 	unsigned char magic[2];
 	ssize_t got;
 
-	if (lseek(z->fd, 0, SEEK_SET) != 0)
-		return fail(z, "%s: cannot seek: %s", strerror(errno)), false;
-	got = read(z->fd, magic, 2);
-	if (lseek(z->fd, 0, SEEK_SET) != 0)
-		return fail(z, "%s: cannot seek: %s", strerror(errno)), false;
-	z->gzip = got == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
-	z->raw_eof = z->in_stream = false;
+	inflater_stop(z->inflater);
+	z->inflater = NULL;
 	z->start = z->end = 0;
 	z->lineno = 0;
-	z->zs.avail_in = 0;
-	z->zs.next_in = z->raw;
-	if (z->gzip && inflateReset2(&z->zs, 15 + 16) != Z_OK)
-		return fail(z, "%s: %s", "zlib cannot start"), false;
+	if (lseek(z->fd, 0, SEEK_SET) != 0 || (got = read(z->fd, magic, 2)) < 0 ||
+	    lseek(z->fd, 0, SEEK_SET) != 0)
+		return fail(z, "%s: cannot read: %s", strerror(errno)), false;
+	z->gzip = got == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+	if (z->gzip && (z->inflater = inflater_start(z->fd, z->path)) == NULL)
+		return fail(z, "%s: %s", "cannot start inflating"), false;
 	return true;
 }
 
@@ -64,8 +58,7 @@ zonelines_open(const char *path, char *errbuf, size_t errlen)
 	struct zonelines *z = calloc(1, sizeof(*z));
 	struct stat st;
 
-	if (z == NULL || (z->path = strdup(path)) == NULL || (z->raw = malloc(RAW_CHUNK)) == NULL ||
-	    (z->text = malloc(TEXT_CHUNK)) == NULL) {
+	if (z == NULL || (z->path = strdup(path)) == NULL || (z->text = malloc(TEXT_CHUNK)) == NULL) {
 		snprintf(errbuf, errlen, "out of memory");
 		goto out;
 	}
@@ -78,13 +71,8 @@ zonelines_open(const char *path, char *errbuf, size_t errlen)
 		    "so give a file (plain or .gz), not a pipe", path);
 		goto out;
 	}
-	if (inflateInit2(&z->zs, 15 + 16) != Z_OK) {
-		snprintf(errbuf, errlen, "%s: zlib cannot start", path);
-		goto out;
-	}
 	if (!start(z)) {
 		snprintf(errbuf, errlen, "%s", z->err);
-		inflateEnd(&z->zs);
 		goto out;
 	}
 	return z;
@@ -93,7 +81,6 @@ out:
 		if (z->fd > 0)
 			close(z->fd);
 		free(z->path);
-		free(z->raw);
 		free(z->text);
 		free(z);
 	}
@@ -105,10 +92,9 @@ zonelines_close(struct zonelines *z)
 {
 	if (z == NULL)
 		return;
-	inflateEnd(&z->zs);
+	inflater_stop(z->inflater);
 	close(z->fd);
 	free(z->path);
-	free(z->raw);
 	free(z->text);
 	free(z);
 }
@@ -131,57 +117,21 @@ zonelines_lineno(const struct zonelines *z)
 	return z->lineno;
 }
 
-/* Append text at z->text + z->end: read(2) for a plain file, inflate for gzip.
- * Returns the bytes added, 0 at the end, -1 on error. */
+/* Append text at z->text + z->end: read(2) for a plain file, the inflater's for
+ * gzip. Returns the bytes added, 0 at the end, -1 on error. */
 static ssize_t
 more(struct zonelines *z)
 {
 	size_t room = TEXT_CHUNK - z->end;
 	ssize_t got;
 
-	if (!z->gzip) {
-		while ((got = read(z->fd, z->text + z->end, room)) < 0 && errno == EINTR)
-			;
-		if (got < 0)
-			return fail(z, "%s: read error: %s", strerror(errno));
-		return got;
-	}
-	z->zs.next_out = (unsigned char *)z->text + z->end;
-	z->zs.avail_out = (uInt)room;
-	while (z->zs.avail_out == room) {
-		int rc;
-
-		if (z->zs.avail_in == 0 && !z->raw_eof) {
-			while ((got = read(z->fd, z->raw, RAW_CHUNK)) < 0 && errno == EINTR)
-				;
-			if (got < 0)
-				return fail(z, "%s: read error: %s", strerror(errno));
-			z->raw_eof = got == 0;
-			z->zs.next_in = z->raw;
-			z->zs.avail_in = (uInt)got;
-		}
-		if (z->zs.avail_in == 0) {
-			if (z->in_stream)
-				return fail(z, "%s: truncated gzip: the file ends inside its "
-				    "compressed data%s", "");
-			return 0;
-		}
-		if (!z->in_stream) {
-			/* A gzip file may be several members one after the other (as
-			 * `cat a.gz b.gz` makes); gunzip reads them all. */
-			if (inflateReset2(&z->zs, 15 + 16) != Z_OK)
-				return fail(z, "%s: %s", "zlib cannot start");
-			z->in_stream = true;
-		}
-		rc = inflate(&z->zs, Z_NO_FLUSH);
-		if (rc == Z_STREAM_END)
-			z->in_stream = false;
-		else if (rc == Z_BUF_ERROR && z->zs.avail_in == 0)
-			continue;
-		else if (rc != Z_OK)
-			return fail(z, "%s: corrupt gzip: %s", z->zs.msg ? z->zs.msg : "bad data");
-	}
-	return (ssize_t)(room - z->zs.avail_out);
+	if (z->gzip)
+		return inflater_read(z->inflater, z->text + z->end, room, z->err, sizeof(z->err));
+	while ((got = read(z->fd, z->text + z->end, room)) < 0 && errno == EINTR)
+		;
+	if (got < 0)
+		return fail(z, "%s: read error: %s", strerror(errno));
+	return got;
 }
 
 int

@@ -869,11 +869,15 @@ put_rr(struct dns_response *resp, uint8_t section, uint16_t type, const struct d
 	rr->section = section;
 	rr->type = type;
 	rr->rclass = DNS_CLASS_IN;
-	rr->owner = *owner;
-	if (target != NULL)
-		rr->rd.target = *target;
-	else
+	/* Only the bytes of the names: a record is half a kilobyte of room. */
+	rr->owner.len = owner->len;
+	memcpy(rr->owner.wire, owner->wire, owner->len);
+	if (target != NULL) {
+		rr->rd.target.len = target->len;
+		memcpy(rr->rd.target.wire, target->wire, target->len);
+	} else {
 		rr->rd.addr = *addr;
+	}
 }
 
 static void

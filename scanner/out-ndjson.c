@@ -156,13 +156,39 @@ put_string(struct jbuf *out, const char *text, size_t len)
 	jb_c(out, '"');
 }
 
+/* A name's text. Names are nearly always printable ASCII with nothing to
+ * escape: those are copied label by label, the others go through put_string
+ * (the same text either way). Several names a line, millions of lines. */
 static void
 put_name(struct jbuf *out, const struct dname *n)
 {
 	char buf[DNAME_TEXT_MAX + 2];
+	size_t pos = 0, len = 0;
 
-	dname_text(n, buf);
-	put_string(out, buf, strlen(buf));
+	if (n->len <= 1)
+		buf[len++] = '.';
+	while (n->len > 1 && n->wire[pos] != 0) {
+		uint8_t l = n->wire[pos++];
+
+		if (len > 0)
+			buf[len++] = '.';
+		for (uint8_t i = 0; i < l; i++) {
+			unsigned char c = n->wire[pos + i];
+
+			if (c <= ' ' || c >= 0x7f || c == '"' || c == '\\') {
+				dname_text(n, buf);
+				put_string(out, buf, strlen(buf));
+				return;
+			}
+			buf[len++] = (char)c;
+		}
+		pos += l;
+	}
+	jb_need(out, len + 2);
+	out->p[out->len++] = '"';
+	memcpy(out->p + out->len, buf, len);
+	out->len += len;
+	out->p[out->len++] = '"';
 }
 
 static void

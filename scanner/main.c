@@ -665,6 +665,19 @@ main(int argc, char **argv)
 		so.resume_from = &from;
 	}
 	load_zonefiles(&o, zones);
+	so.max_memory = o.max_memory != 0 ? o.max_memory : window_default_memory();
+	/* A bound the fixed costs (zone glue, hints) already exceed would
+	 * admit no domain ever: say so now rather than wait. */
+	if (resident_bytes() >= so.max_memory) {
+		fprintf(stderr, "gluescan: --max-memory %llu MiB is less than the %llu MiB the zone files "
+		    "and hints already take; raise it\n", (unsigned long long)(so.max_memory >> 20),
+		    (unsigned long long)(resident_bytes() >> 20));
+		for (unsigned i = 0; i < o.nparent_zones; i++)
+			zonefile_free(zones[i]);
+		hints_free(&hints);
+		resume_free(&from);
+		return EXIT_USAGE;
+	}
 	so.zones = zones;
 	so.nzones = o.nparent_zones;
 	/* No list and no names: the zones' own delegations are the input. */
@@ -681,15 +694,6 @@ main(int argc, char **argv)
 	 * 500 MB, and each write(2) to ext4 costs page zeroing of its own. */
 	setvbuf(so.out, NULL, _IOFBF, OUTPUT_BUFFER);
 	so.window = o.window;
-	so.max_memory = o.max_memory != 0 ? o.max_memory : window_default_memory();
-	/* A bound the fixed costs (zone glue, hints) already exceed would
-	 * admit no domain ever: say so now rather than wait. */
-	if (resident_bytes() >= so.max_memory) {
-		fprintf(stderr, "gluescan: --max-memory %llu MiB is less than the %llu MiB the zone files "
-		    "and hints already take; raise it\n", (unsigned long long)(so.max_memory >> 20),
-		    (unsigned long long)(resident_bytes() >> 20));
-		return EXIT_USAGE;
-	}
 	so.rate = o.eng.rate;
 	so.exclude = excl = load_exclude(o.exclude);
 	so.shard = o.shard;

@@ -156,6 +156,13 @@ put_string(struct jbuf *out, const char *text, size_t len)
 	jb_c(out, '"');
 }
 
+/* A byte a JSON string holds as it is: printable ASCII but '"' and '\\'. */
+static bool
+plain_byte(uint8_t c)
+{
+	return c > ' ' && c < 0x7f && c != '"' && c != '\\';
+}
+
 /* A name's text. Names are nearly always printable ASCII with nothing to
  * escape: those are copied label by label, the others go through put_string
  * (the same text either way). Several names a line, millions of lines. */
@@ -170,18 +177,17 @@ put_name(struct jbuf *out, const struct dname *n)
 	while (n->len > 1 && n->wire[pos] != 0) {
 		uint8_t l = n->wire[pos++];
 
-		if (len > 0)
-			buf[len++] = '.';
 		for (uint8_t i = 0; i < l; i++) {
-			unsigned char c = n->wire[pos + i];
-
-			if (c <= ' ' || c >= 0x7f || c == '"' || c == '\\') {
+			if (!plain_byte(n->wire[pos + i])) {
 				dname_text(n, buf);
 				put_string(out, buf, strlen(buf));
 				return;
 			}
-			buf[len++] = (char)c;
 		}
+		if (len > 0)
+			buf[len++] = '.';
+		memcpy(buf + len, n->wire + pos, l);
+		len += l;
 		pos += l;
 	}
 	jb_need(out, len + 2);

@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -207,6 +206,14 @@ zonelines_stream(struct zonelines *z)
 	return fopencookie(z, "r", io);
 }
 
+/* Bytes that end a field, and those that make a line master-file syntax (a
+ * comment, parentheses): one table, one look per byte. Quotes only come in
+ * the data of types not read here (TXT), so they need no care. */
+enum { C_BLANK = 1, C_MASTER = 2 };
+static const uint8_t byte_class[256] = {
+	[' '] = C_BLANK, ['\t'] = C_BLANK, [';'] = C_MASTER, ['('] = C_MASTER, [')'] = C_MASTER,
+};
+
 static bool
 is_ttl(const char *s, size_t n)
 {
@@ -216,80 +223,134 @@ is_ttl(const char *s, size_t n)
 	return n > 0;
 }
 
-static bool
-token_is(const char *s, size_t n, const char *word)
+static char
+lower(char c)
 {
-	return strlen(word) == n && strncasecmp(s, word, n) == 0;
+	return c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+}
+
+static bool
+is_class_in(const char *s, size_t n)
+{
+	return n == 2 && lower(s[0]) == 'i' && lower(s[1]) == 'n';
+}
+
+static bool
+is_other_class(const char *s, size_t n)
+{
+	char a, b;
+
+	if (n != 2)
+		return false;
+	a = lower(s[0]);
+	b = lower(s[1]);
+	return (a == 'c' && (b == 'h' || b == 's')) || (a == 'h' && b == 's');
 }
 
 static uint16_t
 type_of(const char *s, size_t n)
 {
-	if (token_is(s, n, "NS"))
-		return DNS_TYPE_NS;
-	if (token_is(s, n, "A"))
-		return DNS_TYPE_A;
-	if (token_is(s, n, "AAAA"))
-		return DNS_TYPE_AAAA;
-	if (token_is(s, n, "SOA"))
-		return DNS_TYPE_SOA;
-	return 0;
+	switch (n) {
+	case 1:
+		return lower(s[0]) == 'a' ? DNS_TYPE_A : 0;
+	case 2:
+		return lower(s[0]) == 'n' && lower(s[1]) == 's' ? DNS_TYPE_NS : 0;
+	case 3:
+		return lower(s[0]) == 's' && lower(s[1]) == 'o' && lower(s[2]) == 'a' ? DNS_TYPE_SOA : 0;
+	case 4:
+		return lower(s[0]) == 'a' && lower(s[1]) == 'a' && lower(s[2]) == 'a' &&
+		    lower(s[3]) == 'a' ? DNS_TYPE_AAAA : 0;
+	default:
+		return 0;
+	}
+}
+
+/* Five fields split at single tabs, the fifth to its first blank: 5; else 0. */
+static int
+split_tabs(const char *line, size_t len, const char *f[5], size_t flen[5])
+{
+	const char *p = line, *end = line + len, *q;
+
+	for (int n = 0; n < 4; n++) {
+		const char *t = memchr(p, '\t', (size_t)(end - p));
+
+		if (t == NULL || t == p)
+			return 0;
+		f[n] = p;
+		flen[n] = (size_t)(t - p);
+		p = t + 1;
+	}
+	for (q = p; q < end && *q != ' ' && *q != '\t'; q++)
+		;
+	if (q == p || memchr(line, ' ', (size_t)(p - line)) != NULL)
+		return 0;
+	f[4] = p;
+	flen[4] = (size_t)(q - p);
+	return 5;
 }
 
 enum zone_line_kind
 zone_line_split(const char *line, size_t len, struct zone_line *out, const char **why)
 {
-	const char *f[5] = { NULL }, *end = line + len, *p = line;
-	size_t flen[5] = { 0 };
-	int nf = 0, i = 1;
+	const char *f[5] = { NULL };
+	size_t flen[5] = { 0 }, i = 0;
+	int nf, k = 1;
 
 	if (len == 0)
 		return ZL_BLANK;
-	if (line[0] == ' ' || line[0] == '\t' || line[0] == '$' ||
-	    memchr(line, ';', len) != NULL || memchr(line, '(', len) != NULL ||
-	    memchr(line, '"', len) != NULL)
+	if (line[0] == ' ' || line[0] == '\t' || line[0] == '$')
 		return ZL_MASTER;
-	/* Owner, up to two of TTL and class, the type, the first rdata field. */
-	while (nf < 5 && p < end) {
-		const char *q = p;
-
-		while (q < end && *q != ' ' && *q != '\t')
-			q++;
-		f[nf] = p;
-		flen[nf++] = (size_t)(q - p);
-		while (q < end && (*q == ' ' || *q == '\t'))
-			q++;
-		p = q;
+	/* The registries' lines, "owner<TAB>ttl<TAB>class<TAB>type<TAB>data",
+	 * are split by memchr; any other spacing by the loop below. */
+	if ((nf = split_tabs(line, len, f, flen)) > 0) {
+		if (memchr(line, ';', len) != NULL || memchr(line, '(', len) != NULL ||
+		    memchr(line, ')', len) != NULL)
+			return ZL_MASTER;
+		i = len;
 	}
-	if (nf == 0 || flen[0] == 0)
+	/* Owner, up to two of TTL and class, the type, the first rdata field;
+	 * the rest of the line is only looked at for master-file syntax. */
+	while (i < len) {
+		size_t from;
+
+		while (i < len && byte_class[(unsigned char)line[i]] == C_BLANK)
+			i++;
+		if (i == len)
+			break;
+		from = i;
+		while (i < len && byte_class[(unsigned char)line[i]] == 0)
+			i++;
+		if (i < len && byte_class[(unsigned char)line[i]] == C_MASTER)
+			return ZL_MASTER;
+		if (nf < 5) {
+			f[nf] = line + from;
+			flen[nf++] = i - from;
+		}
+	}
+	if (nf == 0)
 		return ZL_BLANK;
 	if (f[0][flen[0] - 1] != '.')
 		return ZL_MASTER;	/* relative to a $ORIGIN */
-	for (int k = 0; k < 2 && i < nf; k++) {
-		if (is_ttl(f[i], flen[i]))
-			i++;
-		else if (token_is(f[i], flen[i], "IN"))
-			i++;
-		else if (token_is(f[i], flen[i], "CH") || token_is(f[i], flen[i], "HS") ||
-		    token_is(f[i], flen[i], "CS"))
+	for (int t = 0; t < 2 && k < nf; t++) {
+		if (is_ttl(f[k], flen[k]) || is_class_in(f[k], flen[k]))
+			k++;
+		else if (is_other_class(f[k], flen[k]))
 			return *why = "not class IN", ZL_BAD;
 	}
-	if (i >= nf)
-		return *why = "no type", ZL_BAD;
-	if (flen[i] > 0 && f[i][0] >= '0' && f[i][0] <= '9')
+	if (k >= nf || (f[k][0] >= '0' && f[k][0] <= '9'))
 		return *why = "no type", ZL_BAD;
 	out->owner = f[0];
 	out->owner_len = flen[0];
-	out->type = type_of(f[i], flen[i]);
-	if (i + 1 >= nf) {
+	out->type = type_of(f[k], flen[k]);
+	if (k + 1 >= nf) {
 		if (out->type != 0)
 			return *why = "no data", ZL_BAD;
 		out->rdata = NULL;
 		out->rdata_len = 0;
 		return ZL_RECORD;
 	}
-	out->rdata = f[i + 1];
-	out->rdata_len = flen[i + 1];
+	out->rdata = f[k + 1];
+	out->rdata_len = flen[k + 1];
 	if ((out->type == DNS_TYPE_NS || out->type == DNS_TYPE_SOA) &&
 	    out->rdata[out->rdata_len - 1] != '.')
 		return ZL_MASTER;

@@ -527,5 +527,7 @@ Test(zonefile, registry_lines_split)
 	cr_assert_eq(zone_line_split("ok.com. SOA a. b. (", 19, &l, &why), ZL_MASTER);
 	cr_assert_eq(zone_line_split("ok.com. 3600 IN NS", 18, &l, &why), ZL_BAD);
 	cr_assert_eq(zone_line_split("ok.com. 3600 IN 12", 18, &l, &why), ZL_BAD);
+	cr_assert_eq(zone_line_split("ok.com. TXT \"a b\"", 17, &l, &why), ZL_RECORD, "quotes");
+	cr_assert_eq(l.type, 0);
 	cr_assert_eq(zone_line_split("ok.com. 3600 CH A 1.2.3.4", 25, &l, &why), ZL_BAD);
 }

@@ -44,6 +44,9 @@ enum { EXIT_USAGE = 2, EXIT_SIGNAL_BASE = 128 };
 #define WINDOW_AUTO UINT_MAX
 /* Names waiting in a shuffle block cost about 270 bytes each. */
 #define DEFAULT_SHUFFLE 16384
+/* With a list and a streamed zone file, each block's names are looked up in
+ * one pass over the file: blocks this large (about 70 MB) make fewer passes. */
+#define LOOKUP_SHUFFLE 262144
 /* The output's stdio buffer (see its setvbuf). */
 #define OUTPUT_BUFFER (64 << 10)
 
@@ -583,6 +586,15 @@ resident_bytes(void)
 	return (uint64_t)rss * (uint64_t)sysconf(_SC_PAGESIZE);
 }
 
+static bool
+any_streamed(struct zonefile **zones, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (zonefile_streamed(zones[i]))
+			return true;
+	return false;
+}
+
 /* Delegations this slice scans when the input is the zones themselves. */
 static uint64_t
 whole_zone_lines(const struct options *o, struct zonefile **zones)
@@ -649,6 +661,7 @@ main(int argc, char **argv)
 	const char *hints_path, *resume_path;
 	bool need_priv, resuming = false;
 	uint64_t t0 = engine_now_ns(), hints_hash;
+	unsigned shuffle;
 	enum scan_end end;
 	int first_arg = parse_args(argc, argv, &o);
 
@@ -698,8 +711,9 @@ main(int argc, char **argv)
 	so.exclude = excl = load_exclude(o.exclude);
 	so.shard = o.shard;
 	so.parent_only = o.parent_only;
-	so.shuffle = o.shuffle != SHUFFLE_AUTO ? o.shuffle :
-	    (o.window < DEFAULT_SHUFFLE ? o.window : DEFAULT_SHUFFLE);
+	shuffle = any_streamed(zones, o.nparent_zones) && !so.whole_zones ? LOOKUP_SHUFFLE :
+	    DEFAULT_SHUFFLE;
+	so.shuffle = o.shuffle != SHUFFLE_AUTO ? o.shuffle : (o.window < shuffle ? o.window : shuffle);
 	so.seed = o.seed_given ? o.seed : (uint64_t)arc4random() << 32 | arc4random();
 	so.shards = o.shards;
 	so.wait_s = o.wait_s != WAIT_AUTO ? o.wait_s : (unsigned)(engine_tries_ms(&o.eng) / 1000) + 2;

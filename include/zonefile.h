@@ -37,6 +37,10 @@ struct zonefile *zonefile_open(const char *path, char *err, size_t errlen);
  * zone's file, so that resolving them needs no server of those zones. */
 bool zonefile_index(struct zonefile **zones, size_t n, bool hosts, char *err, size_t errlen);
 void zonefile_free(struct zonefile *z);
+/* Told every million lines read before the scan (the passes of zonefile_index
+ * take minutes for .com): the file, the pass (1, 2) and the lines so far. */
+typedef void zonefile_progress_fn(void *ctx, const char *path, unsigned pass, uint64_t lines);
+void zonefile_set_progress(struct zonefile *z, zonefile_progress_fn *fn, void *ctx);
 const struct dname *zonefile_origin(const struct zonefile *z);
 bool zonefile_streamed(const struct zonefile *z);
 const struct zonefile_stats *zonefile_stats(const struct zonefile *z);

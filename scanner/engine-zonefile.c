@@ -18,6 +18,9 @@ enum {
 				 * first pass: it is streamed at the end, unless occluded */
 };
 
+/* Lines between two progress reports. */
+#define PROGRESS_LINES (1u << 20)
+
 /* NS names kept per delegation; a server gives no more in one referral. */
 #define DELEG_MAX_NS 32
 
@@ -56,6 +59,9 @@ struct zonefile {
 	size_t nwanted;
 	struct zonefile_stats st;
 	char err[300];
+	zonefile_progress_fn *progress;	/* NULL: nobody to tell */
+	void *progress_ctx;
+	bool indexing;			/* in zonefile_index: progress is told */
 	/* The stream of delegations. */
 	enum stream_phase phase;
 	struct group cur;	/* read, not yet returned */
@@ -128,6 +134,9 @@ next_record(struct zonefile *z, struct zone_line *l)
 	int got;
 
 	while ((got = zonelines_next(z->lines, &line, &len)) == 1) {
+		if (z->indexing && z->progress != NULL && zonelines_lineno(z->lines) % PROGRESS_LINES == 0)
+			z->progress(z->progress_ctx, z->path, (unsigned)z->st.passes,
+			    zonelines_lineno(z->lines));
 		switch (zone_line_split(line, len, l, &why)) {
 		case ZL_BLANK:
 			continue;
@@ -325,6 +334,13 @@ zonefile_free(struct zonefile *z)
 	zdeleg_free(z->last);
 	free(z->path);
 	free(z);
+}
+
+void
+zonefile_set_progress(struct zonefile *z, zonefile_progress_fn *fn, void *ctx)
+{
+	z->progress = fn;
+	z->progress_ctx = ctx;
 }
 
 const struct dname *
@@ -590,7 +606,9 @@ zonefile_index(struct zonefile **zones, size_t n, bool hosts, char *errbuf, size
 
 		if (!z->streamed)
 			continue;
+		z->indexing = true;
 		got = index_one(z, zones, n, hosts);
+		z->indexing = false;
 		if (got == -1) {
 			snprintf(errbuf, errlen, "%s", z->err);
 			return false;
@@ -603,12 +621,14 @@ zonefile_index(struct zonefile **zones, size_t n, bool hosts, char *errbuf, size
 		struct zonefile *z = zones[i];
 		int got;
 
+		z->indexing = true;
 		while (z->streamed && (got = lookup_run(z, &z->tab, UINT32_MAX)) != 1) {
 			if (got < 0) {
 				snprintf(errbuf, errlen, "%s", z->err);
 				return false;
 			}
 		}
+		z->indexing = false;
 		/* The deep cuts that are delegations, now that their ancestors are known. */
 		for (size_t k = 0; z->streamed && k < z->tab.nnodes; k++) {
 			struct dname name;

@@ -544,6 +544,16 @@ load_exclude(const char *path)
 	return x;
 }
 
+/* A zone file's passes before the scan, on the progress line. */
+static void
+on_zone_progress(void *ctx, const char *path, unsigned pass, uint64_t lines)
+{
+	(void)ctx;
+	fprintf(stderr, "\r\033[Kreading %s before the scan, pass %u: %llu lines", path, pass,
+	    (unsigned long long)lines);
+	fflush(stderr);
+}
+
 /*
  * The --parent-zone files: opened, then read once for their glue (and, when
  * children are probed, for the NS names under them). Lines that do not parse
@@ -554,11 +564,18 @@ load_zonefiles(const struct options *o, struct zonefile **zones)
 {
 	char errbuf[512];
 
-	for (unsigned i = 0; i < o->nparent_zones; i++)
+	bool tty = !o->quiet && isatty(STDERR_FILENO);
+
+	for (unsigned i = 0; i < o->nparent_zones; i++) {
 		if ((zones[i] = zonefile_open(o->parent_zones[i], errbuf, sizeof(errbuf))) == NULL)
 			bad_config(errbuf);
+		if (tty)
+			zonefile_set_progress(zones[i], on_zone_progress, NULL);
+	}
 	if (!zonefile_index(zones, o->nparent_zones, !o->parent_only, errbuf, sizeof(errbuf)))
 		bad_config(errbuf);
+	if (tty)
+		fputs("\r\033[K", stderr);
 	for (unsigned i = 0; i < o->nparent_zones; i++) {
 		const struct zonefile_stats *st = zonefile_stats(zones[i]);
 

@@ -2,7 +2,7 @@
 # the tests need, then runs the unit and end-to-end tests.
 CC      ?= cc
 PREFIX  ?= /usr/local
-PKGS     = libpcap libbsd-overlay libidn2 zlib
+PKGS     = libpcap libbsd-overlay libidn2 zlib libpsl
 CFLAGS  ?= -O2 -g
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CPPFLAGS = -std=c11 -D_GNU_SOURCE -Iinclude -DGLUESCAN_HINTS='"$(PREFIX)/share/gluescan/root.hints"'

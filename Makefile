@@ -112,6 +112,8 @@ e2e: gluescan build/gluescan-asan build/gluescan-tinycache
 	bash tests/e2e/operate.sh
 	bash tests/e2e/zonefile.sh
 	bash tests/e2e/stop.sh
+	bash tests/e2e/slurm.sh
+	bash tests/e2e/k8s.sh
 	bash tests/e2e/run.sh
 
 test: deps

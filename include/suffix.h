@@ -13,5 +13,7 @@
  * A TLD the list does not know is a public suffix (its default rule "*").
  */
 int suffix_registrable_labels(const struct dname *name);
+/* Free the list, if it was loaded; the next call loads it again. */
+void suffix_release(void);
 
 #endif

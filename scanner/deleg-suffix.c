@@ -1,21 +1,28 @@
 /* deleg-suffix.c -- the registrable domain of a name, by the public suffix list (libpsl). */
 #include <err.h>
 #include <stdbool.h>
-#include <string.h>
 
 #include <libpsl.h>
 
 #include "suffix.h"
 
 /* Loaded on first use: most scans never meet a name that does not exist. */
+static psl_ctx_t *loaded;
+
+/* The newer of libpsl's built-in list and the distribution's file. */
 static const psl_ctx_t *
 list(void)
 {
-	static const psl_ctx_t *psl;
-
-	if (psl == NULL && (psl = psl_latest(NULL)) == NULL && (psl = psl_builtin()) == NULL)
+	if (loaded == NULL && (loaded = psl_latest(NULL)) == NULL)
 		errx(1, "cannot load the public suffix list (%s)", psl_dist_filename());
-	return psl;
+	return loaded;
+}
+
+void
+suffix_release(void)
+{
+	psl_free(loaded);
+	loaded = NULL;
 }
 
 /* Host-name bytes only: the text form of anything else would be ambiguous. */

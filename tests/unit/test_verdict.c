@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "dnsmsg.h"
+#include "ndjson.h"
 #include "suffix.h"
 #include "verdict.h"
 
@@ -934,6 +935,41 @@ dangles(const char *ns, const char *nx_zone)
 	verdict_free(&v);
 	evidence_free(&ev);
 	return dangling;
+}
+
+/* The problem as a line of NDJSON: the domain to register, and only for a dangling name. */
+static char *
+problem_json(const char *ns, const char *nx_zone)
+{
+	struct evidence ev;
+	struct verdict v;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	cr_assert_not_null(f);
+	ev_init(&ev, "example.org.");
+	ns_nxdomain(&ev, ns, nx_zone);
+	verdict_decide(&ev, &v);
+	ndjson_domain(f, &ev, &v, NULL);
+	fclose(f);
+	verdict_free(&v);
+	evidence_free(&ev);
+	return buf;
+}
+
+Test(verdict, dangling_names_registrable)
+{
+	char *line = problem_json("ns1.shop.co.uk.", "co.uk.");
+
+	cr_assert_not_null(strstr(line, "\"ns\":\"ns1.shop.co.uk\",\"reason\":\"unresolvable\","
+	    "\"dangling\":true,\"registrable\":\"shop.co.uk\""), "%s", line);
+	free(line);
+	line = problem_json("ns1.gone.shop.co.uk.", "shop.co.uk.");
+	cr_assert_not_null(strstr(line, "\"dangling\":false"), "%s", line);
+	cr_assert_null(strstr(line, "registrable"), "%s", line);
+	free(line);
+	ndjson_release();
 }
 
 Test(verdict, dangling_by_public_suffix)

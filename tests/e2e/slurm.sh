@@ -41,14 +41,32 @@ set -euo pipefail
 # --- a network namespace and a mount namespace of the test's own -------------
 if [ -z "${GLUESCAN_SLURM_NETNS:-}" ]; then
     NETNS=gluescan-slurm-$$
+    child=
+    # Whatever the test started and left behind (a job step whose slurmd
+    # was stopped first) is in the namespace: stop it by PID, then the namespace.
+    leave() {
+        local pids
+        pids=$(ip netns pids "$NETNS" 2>/dev/null) || true
+        if [ -n "$pids" ]; then
+            kill $pids 2>/dev/null || true
+            sleep 1
+            pids=$(ip netns pids "$NETNS" 2>/dev/null) || true
+            [ -z "$pids" ] || kill -KILL $pids 2>/dev/null || true
+        fi
+        ip netns delete "$NETNS" 2>/dev/null || true
+    }
+    trap leave EXIT
+    trap '[ -z "$child" ] || kill -TERM "$child" 2>/dev/null' INT TERM
     ip netns add "$NETNS"
-    trap 'ip netns delete "$NETNS" 2>/dev/null || true' EXIT
-    trap 'exit 130' INT TERM
     ip -n "$NETNS" link set lo up
     ip -n "$NETNS" addr add 127.0.0.2/32 dev lo
-    rc=0
     GLUESCAN_SLURM_NETNS=$NETNS nsenter --net="/run/netns/$NETNS" \
-        unshare --mount --propagation private bash "$0" "$@" || rc=$?
+        unshare --mount --propagation private bash "$0" "$@" &
+    child=$!
+    # a signal ends the wait early: then wait for the test to clean up
+    rc=0
+    wait "$child" || rc=$?
+    while kill -0 "$child" 2>/dev/null; do rc=0; wait "$child" || rc=$?; done
     exit "$rc"
 fi
 if ! grep -q ' /sys/fs/cgroup[ /]' /proc/self/mounts; then
@@ -102,7 +120,7 @@ SelectTypeParameters=CR_CPU
 SlurmdParameters=config_overrides
 ReturnToService=2
 MpiDefault=none
-KillWait=10
+KillWait=5
 MinJobAge=600
 NodeName=$NODE NodeAddr=127.0.0.1 CPUs=8 State=UNKNOWN
 PartitionName=test Nodes=$NODE Default=YES MaxTime=10 State=UP
@@ -112,7 +130,10 @@ PIDS=()
 JOB=
 stop_cluster() {
     local p i
-    [ -z "$JOB" ] || scancel "$JOB" >/dev/null 2>&1 || true
+    if [ -n "$JOB" ] && [ -n "$(squeue -h -j "$JOB" 2>/dev/null)" ]; then
+        scancel "$JOB" >/dev/null 2>&1 || true
+        for _ in $(seq 50); do [ -z "$(squeue -h -j "$JOB" 2>/dev/null)" ] && break; sleep 0.2; done
+    fi
     # slurmd before slurmctld, munged last: each needs the next to go quietly
     for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
         p=${PIDS[i]}

@@ -7,8 +7,10 @@
 #
 # N is the array's highest index (GLUESCAN_SHARDS=N to run one task of N
 # again, as with --array=3). gluescan's options go in GLUESCAN_OPTS (sbatch
-# passes the environment on), e.g. GLUESCAN_OPTS='-r 20000'. A new scan
-# needs a new OUT: a finished task's resume state says there is nothing left.
+# passes the environment on), e.g. GLUESCAN_OPTS='-r 20000'. Every node
+# needs gluescan with its capabilities (make install, as root) and OUT on a
+# file system they share. A new scan needs a new OUT: a finished task's
+# resume state says there is nothing left.
 #
 # Preemption, the time limit and scancel send SIGTERM: gluescan stops within
 # 2 s, saves OUT/part-K.resume and exits 143. Requeued (--requeue, or

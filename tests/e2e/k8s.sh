@@ -133,4 +133,12 @@ if tools/merge-stats "$TMP"/data/out/part-*.stats-*.json >"$TMP/merged.json" &&
 else
     fail "merged stats $(jq -c '[.lines, .files]' "$TMP/merged.json" 2>/dev/null) do not count $n_in lines in $((N + 1)) runs"
 fi
+# a file that is not a whole run's stats is refused, not summed
+echo '{"lines":5,"status":{"ok":3,"lame":1}}' >"$TMP/bad.stats.json"
+rc=0; tools/merge-stats "$TMP"/data/out/part-1.stats-0.json "$TMP/bad.stats.json" >/dev/null 2>"$TMP/bad.err" || rc=$?
+if [ "$rc" = 1 ] && grep -q 'bad.stats.json: status counts add up to 4, not its 5 lines' "$TMP/bad.err"; then
+    pass
+else
+    fail "tools/merge-stats took stats whose counts do not add up (exit $rc: $(head -c 200 "$TMP/bad.err"))"
+fi
 summary

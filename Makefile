@@ -2,7 +2,7 @@
 # the tests need, then runs the unit and end-to-end tests.
 CC      ?= cc
 PREFIX  ?= /usr/local
-PKGS     = libpcap libbsd-overlay libidn2 zlib
+PKGS     = libpcap libbsd-overlay libidn2 zlib libpsl
 CFLAGS  ?= -O2 -g
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CPPFLAGS = -std=c11 -D_GNU_SOURCE -Iinclude -DGLUESCAN_HINTS='"$(PREFIX)/share/gluescan/root.hints"'
@@ -112,6 +112,8 @@ e2e: gluescan build/gluescan-asan build/gluescan-tinycache
 	bash tests/e2e/operate.sh
 	bash tests/e2e/zonefile.sh
 	bash tests/e2e/stop.sh
+	bash tests/e2e/slurm.sh
+	bash tests/e2e/k8s.sh
 	bash tests/e2e/run.sh
 
 test: deps

@@ -78,7 +78,13 @@ struct ev_ns {
 	bool in_domain;
 	bool resolved;
 	bool excluded;		/* its resolution would have asked only excluded servers */
-	bool dangling;
+	/*
+	 * The name does not exist: the labels of the zone that said so and of
+	 * the name's registrable domain (0: the name is a public suffix). Its
+	 * domain is free to register when that zone is above it.
+	 */
+	bool nxdomain;
+	uint8_t nx_zone_labels, registrable_labels;
 	const char *unresolved_reason;	/* static string */
 };
 

@@ -39,7 +39,7 @@ enum host_outcome { HOST_RESOLVED, HOST_NXDOMAIN, HOST_NO_ADDRESS, HOST_ERROR, H
 
 struct host_result {
 	enum host_outcome outcome;
-	bool dangling;		/* NXDOMAIN two or more labels above the name: its domain is unregistered */
+	int nx_zone_labels;	/* HOST_NXDOMAIN: the labels of the zone that said so */
 	const char *reason;
 	const struct addr *v4, *v6;
 	size_t n4, n6;

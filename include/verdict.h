@@ -32,7 +32,7 @@ struct problem {
 	bool has_addr;
 	struct addr addr;	/* the glue (mismatched), the server (lame), the child's (child_only) */
 	const char *reason;	/* lame */
-	bool dangling;		/* lame, unresolvable: the name's domain is not registered */
+	bool dangling;		/* lame, unresolvable: the name's registrable domain does not exist */
 	/* Bit i = evidence.servers[i]. mismatched: does not list the glue;
 	 * ns_set: its NS set differs; serial: authoritative (has a serial). */
 	uint64_t servers;

@@ -6,6 +6,7 @@
 #include "dnsmsg.h"
 #include "domain.h"
 #include "pool.h"
+#include "suffix.h"
 
 struct domain {
 	/* First: the pool's link overwrites it while the domain is spare, and
@@ -220,7 +221,13 @@ on_host(void *ctx, const struct host_result *h)
 	pool_put(&spare_ops, op);
 	ns->resolved = h->outcome == HOST_RESOLVED;
 	ns->excluded = h->outcome == HOST_EXCLUDED;
-	ns->dangling = h->dangling;
+	if (h->outcome == HOST_NXDOMAIN) {
+		struct dname name;
+
+		ns->nxdomain = true;
+		ns->nx_zone_labels = (uint8_t)h->nx_zone_labels;
+		ns->registrable_labels = (uint8_t)suffix_registrable_labels(evidence_name(&d->ev, ns->name, &name));
+	}
 	ns->unresolved_reason = h->reason;
 	for (size_t i = 0; i < h->n4; i++)
 		(void)addr_set_add(addrs, &n, EV_MAX_ADDRS, &h->v4[i]);

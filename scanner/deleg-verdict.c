@@ -111,7 +111,9 @@ check_servers(const struct evidence *ev, uint8_t i, struct verdict *v)
 		struct problem *p = add(v, PROBLEM_LAME, i);
 
 		p->reason = "unresolvable";
-		p->dangling = ns->dangling;
+		/* ns1.shop.co.uk, NXDOMAIN from co.uk (or above): shop.co.uk is free
+		 * to register. From shop.co.uk itself: only a name in it is missing. */
+		p->dangling = ns->nxdomain && ns->registrable_labels > ns->nx_zone_labels;
 		return;
 	}
 	for (uint8_t k = 0; k < n; k++) {

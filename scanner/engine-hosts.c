@@ -63,8 +63,7 @@ finish(struct host *h)
 	} else if (h->a_outcome == WALK_NXDOMAIN) {
 		res->outcome = HOST_NXDOMAIN;
 		res->reason = "nxdomain";
-		/* ns1.gone.example from the example zone: gone.example is free to register. */
-		res->dangling = dname_label_count(&h->name) - h->nx_zone_labels >= 2;
+		res->nx_zone_labels = h->nx_zone_labels;
 	} else if (h->a_outcome == WALK_EXCLUDED) {
 		res->outcome = HOST_EXCLUDED;
 		res->reason = "excluded";

@@ -18,6 +18,7 @@
 #include "resolver.h"
 #include "route.h"
 #include "scan.h"
+#include "suffix.h"
 #include "window.h"
 #include "ndjson.h"
 #include "pcapdump.h"
@@ -797,6 +798,7 @@ main(int argc, char **argv)
 		fclose(input_file);
 	free(args_buf);
 	ndjson_release();
+	suffix_release();
 	exclude_free(excl);
 	resolver_free(r);
 	engine_free(e);

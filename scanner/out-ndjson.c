@@ -205,6 +205,19 @@ put_ev_name(struct jbuf *out, const struct evidence *ev, struct ev_name n)
 	put_name(out, evidence_name(ev, n, &name));
 }
 
+/* The domain to register to take a dangling name over: its last registrable_labels labels. */
+static void
+put_registrable(struct jbuf *out, const struct evidence *ev, const struct ev_ns *ns)
+{
+	struct dname name, reg;
+
+	evidence_name(ev, ns->name, &name);
+	if (dname_strip(&name, dname_label_count(&name) - ns->registrable_labels, &reg)) {
+		jb_s(out, ",\"registrable\":");
+		put_name(out, &reg);
+	}
+}
+
 static void
 put_addr(struct jbuf *out, const struct addr *a)
 {
@@ -433,6 +446,8 @@ put_problem(struct jbuf *out, const struct evidence *ev, const struct problem *p
 		jb_c(out, '"');
 		if (!p->has_addr) {
 			jb_s(out, p->dangling ? ",\"dangling\":true" : ",\"dangling\":false");
+			if (p->dangling)
+				put_registrable(out, ev, &ev->ns[p->ns]);
 			if (ev->ns[p->ns].unresolved_reason != NULL)
 			{
 				jb_s(out, ",\"detail\":\"");

@@ -134,3 +134,19 @@ evidence() {
     fi
 }
 
+
+# check_parts LABEL INPUT EXPECTED_TSV NDJSON...: the outputs of a scan split
+# into parts (shards, resumed runs) hold every line of INPUT exactly once
+# (INPUT may list a domain several times), each with its verdict in EXPECTED_TSV
+check_parts() {
+    local label=$1 input=$2 expected=$3
+    shift 3
+    cat "$@" | jq -r '"\(.domain)\t\(.status)\t\(.resolvable)"' | LC_ALL=C sort >"$TMP/$label.got" || true
+    input_domains "$input" | LC_ALL=C sort | LC_ALL=C join -t $'\t' - <(LC_ALL=C sort "$expected") >"$TMP/$label.want"
+    if diff "$TMP/$label.want" "$TMP/$label.got" >"$TMP/$label.diff"; then
+        pass
+    else
+        fail "[$label] the parts do not hold every input line once with its verdict (< want, > got):"
+        grep '^[<>]' "$TMP/$label.diff" | head -20 | sed 's/^/    /'
+    fi
+}

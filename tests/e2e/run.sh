@@ -56,6 +56,15 @@ check_evidence() {
         'any(.problems[]?; .kind == "lame" and .ns == "ns1.unregistered-dangling.gtest" and .reason == "unresolvable")'
     evidence "$l" lame-dangling-only.gtest 'no lame problem with "reason":"unresolvable" for ns1.unregistered-dangling.gtest' \
         'any(.problems[]?; .kind == "lame" and .ns == "ns1.unregistered-dangling.gtest" and .reason == "unresolvable")'
+    # dangling by the public suffix list: "registrable" is the domain to register
+    evidence "$l" lame-dangling.gtest 'ns1.unregistered-dangling.gtest not dangling with "registrable":"unregistered-dangling.gtest"' \
+        'any(.problems[]?; .ns == "ns1.unregistered-dangling.gtest" and .dangling == true and .registrable == "unregistered-dangling.gtest")'
+    evidence "$l" lame-dangling-co-uk.gtest 'the dangling names and their registrable domains are not exactly gone-shop.co.uk and gone-dns.co.uk' \
+        '[.problems[] | select(.dangling) | "\(.ns) \(.registrable)"] | sort ==
+         ["gone-dns.co.uk gone-dns.co.uk","ns1.gone-shop.co.uk gone-shop.co.uk"]'
+    evidence "$l" lame-missing-below.gtest 'a name missing under a registered domain is not exactly unresolvable without dangling' \
+        '[.problems[] | select(.reason == "unresolvable") | "\(.ns) \(.dangling) \(has("registrable"))"] | sort ==
+         ["ns1.gone.provider.gtest2 false false","ns1.gone.shop.co.uk false false"]'
     evidence "$l" error-deadtld.gdead "no non-empty .reason string" \
         '(.reason | type) == "string" and (.reason | length) > 0'
     evidence "$l" ok-childextra.gtest "child-only address 127.53.10.2 not reported in .ns[].child" \

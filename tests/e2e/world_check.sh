@@ -145,6 +145,17 @@ q $G  lame-dangling.gtest   NS  NOERROR noaa '^lame-dangling\.gtest\. 3600 IN NS
 q $G  ns1.unregistered-dangling.gtest A NXDOMAIN aa
 q $A  lame-dangling.gtest   SOA NOERROR aa
 q $G  lame-dangling-only.gtest NS NOERROR noaa '^lame-dangling-only\.gtest\. 3600 IN NS ns1\.unregistered-dangling\.gtest\.'
+# dangling by the public suffix list: uk -> co.uk (the registry) -> shop.co.uk
+UK=127.53.4.1 COUK=127.53.5.1
+q $R    co.uk               NS  NOERROR noaa '^uk\. 3600 IN NS ns1\.nic\.uk\.'
+q $UK   shop.co.uk          NS  NOERROR noaa '^co\.uk\. 3600 IN NS ns1\.nic\.co\.uk\.' '^ns1\.nic\.co\.uk\. 3600 IN A 127\.53\.5\.1$'
+q $COUK shop.co.uk          NS  NOERROR noaa '^shop\.co\.uk\. 3600 IN NS ns1\.shop\.co\.uk\.'
+q $COUK ns1.gone-shop.co.uk A   NXDOMAIN aa '^co\.uk\. 300 IN SOA '
+q $COUK gone-dns.co.uk      A   NXDOMAIN aa
+q $A    ns1.gone.shop.co.uk A   NXDOMAIN aa '^shop\.co\.uk\. 300 IN SOA '
+q $P1   ns1.gone.provider.gtest2 A NXDOMAIN aa '^provider\.gtest2\. 300 IN SOA '
+q $G    lame-dangling-co-uk.gtest NS NOERROR noaa '^lame-dangling-co-uk\.gtest\. 3600 IN NS gone-dns\.co\.uk\.'
+q $G    lame-missing-below.gtest  NS NOERROR noaa '^lame-missing-below\.gtest\. 3600 IN NS ns1\.gone\.shop\.co\.uk\.'
 
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

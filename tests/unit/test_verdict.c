@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "dnsmsg.h"
+#include "ndjson.h"
+#include "suffix.h"
 #include "verdict.h"
 
 /* ---- building evidence by hand ---------------------------------------- */
@@ -82,14 +84,30 @@ ns_resolved(struct evidence *ev, const char *name, ...)
 	return i;
 }
 
+/* Out-of-domain NS that did not resolve: its servers timed out. */
 static uint8_t
-ns_unresolved(struct evidence *ev, const char *name, bool dangling)
+ns_unresolved(struct evidence *ev, const char *name)
 {
 	uint8_t i = add_ns(ev, name);
 
 	ev->ns[i].resolved = false;
-	ev->ns[i].dangling = dangling;
-	ev->ns[i].unresolved_reason = dangling ? "nxdomain" : "timeout";
+	ev->ns[i].unresolved_reason = "timeout";
+	return i;
+}
+
+/* Out-of-domain NS that does not exist: NXDOMAIN from zone, as deleg-domain.c records it. */
+static uint8_t
+ns_nxdomain(struct evidence *ev, const char *name, const char *zone)
+{
+	uint8_t i = add_ns(ev, name);
+	struct dname n, z;
+
+	cr_assert(dname_from_text(name, &n) && dname_from_text(zone, &z));
+	ev->ns[i].resolved = false;
+	ev->ns[i].unresolved_reason = "nxdomain";
+	ev->ns[i].nxdomain = true;
+	ev->ns[i].nx_zone_labels = (uint8_t)dname_label_count(&z);
+	ev->ns[i].registrable_labels = (uint8_t)suffix_registrable_labels(&n);
 	return i;
 }
 
@@ -353,7 +371,7 @@ dangling_outside(struct evidence *ev)
 {
 	uint8_t n1 = GLUE(ev, "ns1.example.com.", "192.0.2.1");
 
-	ns_unresolved(ev, "ns.expired-provider.net.", true);
+	ns_nxdomain(ev, "ns.expired-provider.net.", "net.");
 	server(ev, "192.0.2.1", PROBE_AUTHORITATIVE);
 	A(ev, n1, "192.0.2.1", "192.0.2.1");
 }
@@ -362,7 +380,7 @@ static void
 unresolvable_outside(struct evidence *ev)
 {
 	RESOLVED(ev, "ns1.provider.net.", "198.51.100.1");
-	ns_unresolved(ev, "ns2.provider.net.", false);
+	ns_unresolved(ev, "ns2.provider.net.");
 	server(ev, "198.51.100.1", PROBE_AUTHORITATIVE);
 }
 
@@ -896,6 +914,82 @@ Test(verdict, unresolvable_carries_dangling)
 	cr_assert_not(p->dangling);
 	verdict_free(&v);
 	evidence_free(&ev);
+}
+
+/* dangling: the NS name's registrable domain does not exist where its registry would delegate it. */
+static bool
+dangles(const char *ns, const char *nx_zone)
+{
+	struct evidence ev;
+	struct verdict v;
+	const struct problem *p;
+	bool dangling;
+
+	ev_init(&ev, "example.org.");
+	ns_nxdomain(&ev, ns, nx_zone);
+	verdict_decide(&ev, &v);
+	cr_assert_eq(v.status, STATUS_LAME, "%s", ns);
+	p = find(&v, PROBLEM_LAME, 0);
+	cr_assert_str_eq(p->reason, "unresolvable");
+	dangling = p->dangling;
+	verdict_free(&v);
+	evidence_free(&ev);
+	return dangling;
+}
+
+/* The problem as a line of NDJSON: the domain to register, and only for a dangling name. */
+static char *
+problem_json(const char *ns, const char *nx_zone)
+{
+	struct evidence ev;
+	struct verdict v;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	cr_assert_not_null(f);
+	ev_init(&ev, "example.org.");
+	ns_nxdomain(&ev, ns, nx_zone);
+	verdict_decide(&ev, &v);
+	ndjson_domain(f, &ev, &v, NULL);
+	fclose(f);
+	verdict_free(&v);
+	evidence_free(&ev);
+	return buf;
+}
+
+Test(verdict, dangling_names_registrable)
+{
+	char *line = problem_json("ns1.shop.co.uk.", "co.uk.");
+
+	cr_assert_not_null(strstr(line, "\"ns\":\"ns1.shop.co.uk\",\"reason\":\"unresolvable\","
+	    "\"dangling\":true,\"registrable\":\"shop.co.uk\""), "%s", line);
+	free(line);
+	line = problem_json("ns1.gone.shop.co.uk.", "shop.co.uk.");
+	cr_assert_not_null(strstr(line, "\"dangling\":false"), "%s", line);
+	cr_assert_null(strstr(line, "registrable"), "%s", line);
+	free(line);
+	ndjson_release();
+}
+
+Test(verdict, dangling_by_public_suffix)
+{
+	/* NXDOMAIN from the registry's zone or above: anyone may register the domain */
+	cr_assert(dangles("ns1.gone.com.", "com."));
+	cr_assert(dangles("ns1.shop.co.uk.", "co.uk."));
+	cr_assert(dangles("ns1.shop.co.uk.", "uk."), "co.uk served inside uk: still the registry");
+	cr_assert(dangles("shop.co.uk.", "co.uk."), "the NS name is the registrable domain itself");
+	cr_assert(dangles("ns.b.a.gone.com.", "."), "NXDOMAIN from the root");
+	/* NXDOMAIN from inside a registered domain: a name is missing, nothing to register */
+	cr_assert_not(dangles("ns1.sub.example.com.", "example.com."));
+	cr_assert_not(dangles("ns1.gone.shop.co.uk.", "shop.co.uk."));
+	cr_assert_not(dangles("ns1.a.b.sub.example.com.", "sub.example.com."));
+	/* the name is a public suffix: no one can register it */
+	cr_assert_not(dangles("co.uk.", "uk."));
+	cr_assert_not(dangles("gtestfake.", "."));
+	/* an unknown TLD has the list's default rule: one label is the suffix */
+	cr_assert(dangles("ns1.gone.gtest.", "gtest."));
+	cr_assert_not(dangles("ns1.sub.there.gtest.", "there.gtest."));
 }
 
 Test(verdict, missing_names_the_unglued_ns)

@@ -211,6 +211,12 @@ verdict_decide(const struct evidence *ev, struct verdict *v)
 	for (uint8_t i = 0; i < ev->nns; i++)
 		if (ev->ns[i].in_domain && ev->ns[i].glue.n == 0)
 			add(v, PROBLEM_MISSING, i);
+	if (ev->parent_only) {
+		/* No name was resolved and no server asked: nothing else was
+		 * checked, so nothing else is a finding. */
+		v->status = has(v, PROBLEM_MISSING) ? STATUS_MISSING : STATUS_DELEGATED;
+		return;
+	}
 	for (uint8_t i = 0; i < ev->nns; i++)
 		if (ev->ns[i].in_domain)
 			check_glue(ev, i, v);
@@ -223,8 +229,6 @@ verdict_decide(const struct evidence *ev, struct verdict *v)
 			v->resolvable = true;
 	if (has(v, PROBLEM_MISSING))
 		v->status = STATUS_MISSING;
-	else if (ev->parent_only)
-		v->status = STATUS_DELEGATED;
 	else if (has(v, PROBLEM_MISMATCHED))
 		v->status = STATUS_MISMATCHED;
 	else if (has(v, PROBLEM_LAME))

@@ -1136,3 +1136,27 @@ Test(verdict, names)
 	cr_assert_str_eq(probe_name(PROBE_AUTHORITATIVE), "authoritative");
 	cr_assert_str_eq(probe_name(PROBE_NOT_AUTHORITATIVE), "not_authoritative");
 }
+
+/* --parent-only: only the parent's answer was read; names not resolved and
+ * servers not asked are no findings. */
+Test(verdict, parent_only_finds_only_what_the_parent_shows)
+{
+	struct evidence ev;
+	struct verdict v;
+
+	ev_init(&ev, "example.com.");
+	ev.parent_only = true;
+	(void)add_ns(&ev, "ns1.provider.net.");
+	(void)ns_glued(&ev, "ns1.example.com.", "192.0.2.1", NULL);
+	verdict_decide(&ev, &v);
+	cr_assert_eq(v.status, STATUS_DELEGATED);
+	cr_assert_eq(v.nproblems, 0, "the provider's name was never resolved: not lame");
+	verdict_free(&v);
+	(void)add_ns(&ev, "ns2.example.com.");
+	verdict_decide(&ev, &v);
+	cr_assert_eq(v.status, STATUS_MISSING);
+	cr_assert_eq(v.nproblems, 1);
+	cr_assert_eq(v.problems[0].kind, PROBLEM_MISSING);
+	verdict_free(&v);
+	evidence_free(&ev);
+}

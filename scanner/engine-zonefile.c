@@ -516,7 +516,9 @@ index_one(struct zonefile *z, struct zonefile **zones, size_t nzones, bool hosts
 				memcpy(prev_ns, l.owner, l.owner_len);
 				prev_ns_len = l.owner_len;
 			}
-			if (hosts) {
+			/* An NS name under its own domain is reached by its glue: only
+			 * the others are resolved, and looked up here. */
+			if (hosts && !dname_is_under(&target, &owner)) {
 				struct zonefile *home = zone_of(zones, nzones, &target);
 
 				if (home != NULL)

@@ -41,6 +41,8 @@ struct started {
 #define FLUSH_NS 2000000u
 /* Lines of a zone file a lookup reads per turn of the loop (a few ms). */
 #define LOOKUP_LINES 65536
+/* Delegations of whole zones read into a block per turn, at most. */
+#define FILL_LINES 65536
 /* Domains decided from a zone file alone started per turn, between flushes. */
 #define OFFLINE_BATCH 4096
 
@@ -216,8 +218,13 @@ fill_block(struct scan *s)
 	size_t len;
 
 	s->nblock = s->next = 0;
-	while (s->nblock < s->opt->shuffle && !*s->opt->stop) {
+	for (unsigned read = 0; s->nblock < s->opt->shuffle && !*s->opt->stop; read++) {
 		uint64_t lineno = lines_read(s);
+
+		/* A zone's delegations are there to read at once, but a slice of
+		 * them (--shard) may be far apart: the answers must not wait. */
+		if (s->opt->whole_zones && read >= FILL_LINES && s->nblock > 0)
+			return;
 
 		switch (next_line(s, &text, &len)) {
 		case INPUT_AGAIN:

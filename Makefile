@@ -56,6 +56,13 @@ build/bench-responder: tools/bench-responder.c include/bytes.h
 	@mkdir -p build
 	$(CC) -std=c11 -D_GNU_SOURCE -Iinclude -O2 -g $(WARN) -o $@ $<
 
+# The synthetic CZDS-format zone of the zone benchmark: generator, checker, child servers.
+CZDS_SRC = tools/czds-zone.c tools/czds-zone-model.c tools/czds-zone-gen.c tools/czds-zone-check.c \
+	tools/czds-zone-serve.c
+build/czds-zone: $(CZDS_SRC) tools/czds-zone.h include/bytes.h
+	@mkdir -p build
+	$(CC) -std=c11 -D_GNU_SOURCE -Iinclude $(PKG_CFLAGS) -O2 -g $(WARN) -o $@ $(CZDS_SRC) -lbsd
+
 # main.c has the hints path under PREFIX built in: rebuild it when PREFIX changes.
 build/prefix: FORCE
 	@mkdir -p build

@@ -32,7 +32,7 @@ DEBIAN_PKGS = build-essential pkg-config libpcap-dev libnet1-dev libbsd-dev libi
 	tshark bsdutils bc dnsperf zlib1g-dev libpsl-dev publicsuffix slurm-wlm munge knot knot-dnsutils \
 	pdns-server pdns-backend-bind python3-yaml
 
-.PHONY: all deps test unit e2e fuzz bench demo install clean FORCE
+.PHONY: all deps test unit e2e fuzz bench bench-zone demo install clean FORCE
 
 all: gluescan
 
@@ -139,6 +139,15 @@ BENCH_FLAGS ?=
 bench: deps
 	$(MAKE) gluescan build/bench-responder
 	tools/bench --domains $(BENCH_DOMAINS) $(BENCH_FLAGS)
+
+# A whole CZDS-format TLD of BENCH_ZONE delegations (tools/czds-zone, gzipped, kept
+# in the bench dir) scanned from its file: --parent-only over all of it, then a
+# sample of 1M with the children probed, then the memory per glue record and per
+# delegation; its zone_* figures go into bench.json with the others kept.
+BENCH_ZONE ?= 50000000
+bench-zone: deps
+	$(MAKE) gluescan build/czds-zone
+	tools/bench --zone $(BENCH_ZONE) $(BENCH_FLAGS)
 
 # The built-in demo: a local DNS world of real NSD servers, scanned, then stopped.
 demo: deps

@@ -197,3 +197,18 @@ czds_gen(const struct zmodel *m, const char *stats)
 	if (stats != NULL)
 		write_stats(stats, m);
 }
+
+/* The delegations' names in zone order: the input list a scan without the
+ * whole-zone mode needs. */
+void
+czds_names(const struct zmodel *m)
+{
+	struct zdeleg d;
+
+	for (uint64_t i = 0; i < m->n; i++) {
+		zmodel_deleg(m, i, &d);
+		emit(d.name, strlen(d.name));
+		emit("\n", 1);
+	}
+	flush_out();
+}

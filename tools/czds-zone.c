@@ -3,7 +3,8 @@
  *
  *   czds-zone gen   [MODEL] [--stats FILE]         the zone on stdout (| gzip -1 for .gz)
  *   czds-zone check [MODEL] [CHECK]                gluescan's NDJSON on stdin, checked
- *   czds-zone serve [MODEL] [SERVE] ADDR...        the children's servers (port 53)
+ *   czds-zone serve [MODEL] [ADDR...]              the children's servers (port 53)
+ *   czds-zone names [MODEL]                        the delegations' names, one a line
  *
  * MODEL (the same for all three, or they disagree):
  *   -n N            delegations (default 1000000)
@@ -30,7 +31,7 @@
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: czds-zone gen|check|serve [-n N] [--seed S] [--tld T] [--glue F] "
+	fprintf(stderr, "usage: czds-zone gen|check|serve|names [-n N] [--seed S] [--tld T] [--glue F] "
 	    "[--missing F] [--ds F] [--aaaa F] [--providers P] [--pool CIDR] [...]\n");
 	exit(2);
 }
@@ -65,6 +66,10 @@ main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "check"))
 		return czds_check(&m, nrest, rest);
+	if (!strcmp(argv[1], "names") && nrest == 0) {
+		czds_names(&m);
+		return 0;
+	}
 	if (!strcmp(argv[1], "serve")) {
 		czds_serve(&m, nrest, rest);
 		return 0;

@@ -69,6 +69,7 @@ uint64_t zmodel_hash(uint64_t x);
 
 /* The subcommands (czds-zone-gen.c, -check.c, -serve.c); argv from the subcommand on. */
 void czds_gen(const struct zmodel *m, const char *stats);
+void czds_names(const struct zmodel *m);
 int czds_check(const struct zmodel *m, int argc, char **argv);
 void czds_serve(const struct zmodel *m, int argc, char **argv);
 

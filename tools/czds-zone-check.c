@@ -339,5 +339,7 @@ czds_check(const struct zmodel *m, int argc, char **argv)
 	print_json_str(t.first);
 	printf("}\n");
 	free(line);
+	free(seen);
+	free(expect);
 	return t.wrong != 0;
 }

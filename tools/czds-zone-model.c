@@ -148,6 +148,13 @@ zmodel_init(struct zmodel *m)
 		m->cdf[k] /= sum;
 }
 
+void
+zmodel_free(struct zmodel *m)
+{
+	free(m->cdf);
+	m->cdf = NULL;
+}
+
 /* Provider k: how many NS hosts it has (2-4), and whether it lives inside the zone
  * (one in four, the largest always), as domaincontrol.com does in .com. */
 static unsigned

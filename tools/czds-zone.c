@@ -41,7 +41,7 @@ main(int argc, char **argv)
 {
 	struct zmodel m;
 	char **rest;
-	int nrest = 0;
+	int nrest = 0, rc = 0;
 	const char *stats = NULL;
 
 	if (argc < 2)
@@ -58,21 +58,17 @@ main(int argc, char **argv)
 			rest[nrest++] = argv[i];
 	}
 	zmodel_init(&m);
-	if (!strcmp(argv[1], "gen")) {
-		if (nrest)
-			usage();
+	if (!strcmp(argv[1], "gen") && nrest == 0)
 		czds_gen(&m, stats);
-		return 0;
-	}
-	if (!strcmp(argv[1], "check"))
-		return czds_check(&m, nrest, rest);
-	if (!strcmp(argv[1], "names") && nrest == 0) {
+	else if (!strcmp(argv[1], "names") && nrest == 0)
 		czds_names(&m);
-		return 0;
-	}
-	if (!strcmp(argv[1], "serve")) {
+	else if (!strcmp(argv[1], "check"))
+		rc = czds_check(&m, nrest, rest);
+	else if (!strcmp(argv[1], "serve"))
 		czds_serve(&m, nrest, rest);
-		return 0;
-	}
-	usage();
+	else
+		usage();
+	zmodel_free(&m);
+	free(rest);
+	return rc;
 }

@@ -57,6 +57,7 @@ struct zdeleg {
 int zmodel_option(struct zmodel *m, int argc, char **argv, int *i);
 void zmodel_defaults(struct zmodel *m);
 void zmodel_init(struct zmodel *m);
+void zmodel_free(struct zmodel *m);
 
 /* Cheap test: might domain i have glue records (self-hosted or an in-zone provider)? */
 bool zmodel_has_hosts(const struct zmodel *m, uint64_t i);

@@ -109,7 +109,7 @@ fuzz: $(FUZZ_TARGETS:%=build/fuzz-%)
 		grep -E '^stat::number_of_executed_units|^Done' build/fuzz-$$t.log; \
 	done
 
-e2e: gluescan build/gluescan-asan build/gluescan-tinycache
+e2e: gluescan build/gluescan-asan build/gluescan-tinycache build/czds-zone
 	GLUESCAN=build/gluescan-asan bash tests/e2e/run.sh
 	GLUESCAN=build/gluescan-tinycache bash tests/e2e/run.sh
 	bash tests/e2e/world_check.sh
@@ -121,6 +121,7 @@ e2e: gluescan build/gluescan-asan build/gluescan-tinycache
 	bash tests/e2e/stop.sh
 	bash tests/e2e/slurm.sh
 	bash tests/e2e/k8s.sh
+	bash tests/e2e/czds_zone.sh
 	bash tests/e2e/run.sh
 
 test: deps

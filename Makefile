@@ -32,7 +32,7 @@ DEBIAN_PKGS = build-essential pkg-config libpcap-dev libnet1-dev libbsd-dev libi
 	tshark bsdutils bc dnsperf zlib1g-dev libpsl-dev publicsuffix slurm-wlm munge knot knot-dnsutils \
 	pdns-server pdns-backend-bind python3-yaml
 
-.PHONY: all deps test unit e2e fuzz bench demo install clean FORCE
+.PHONY: all deps test unit e2e fuzz bench bench-zone demo install clean FORCE
 
 all: gluescan
 
@@ -55,6 +55,13 @@ build/gluescan-tinycache: $(SRC) $(HDR)
 build/bench-responder: tools/bench-responder.c include/bytes.h
 	@mkdir -p build
 	$(CC) -std=c11 -D_GNU_SOURCE -Iinclude -O2 -g $(WARN) -o $@ $<
+
+# The synthetic CZDS-format zone of the zone benchmark: generator, checker, child servers.
+CZDS_SRC = tools/czds-zone.c tools/czds-zone-model.c tools/czds-zone-gen.c tools/czds-zone-check.c \
+	tools/czds-zone-serve.c
+build/czds-zone: $(CZDS_SRC) tools/czds-zone.h include/bytes.h
+	@mkdir -p build
+	$(CC) -std=c11 -D_GNU_SOURCE -Iinclude $(PKG_CFLAGS) -O2 -g $(WARN) -o $@ $(CZDS_SRC) -lbsd
 
 # main.c has the hints path under PREFIX built in: rebuild it when PREFIX changes.
 build/prefix: FORCE
@@ -102,7 +109,7 @@ fuzz: $(FUZZ_TARGETS:%=build/fuzz-%)
 		grep -E '^stat::number_of_executed_units|^Done' build/fuzz-$$t.log; \
 	done
 
-e2e: gluescan build/gluescan-asan build/gluescan-tinycache
+e2e: gluescan build/gluescan-asan build/gluescan-tinycache build/czds-zone
 	GLUESCAN=build/gluescan-asan bash tests/e2e/run.sh
 	GLUESCAN=build/gluescan-tinycache bash tests/e2e/run.sh
 	bash tests/e2e/world_check.sh
@@ -114,6 +121,7 @@ e2e: gluescan build/gluescan-asan build/gluescan-tinycache
 	bash tests/e2e/stop.sh
 	bash tests/e2e/slurm.sh
 	bash tests/e2e/k8s.sh
+	bash tests/e2e/czds_zone.sh
 	bash tests/e2e/run.sh
 
 test: deps
@@ -132,6 +140,15 @@ BENCH_FLAGS ?=
 bench: deps
 	$(MAKE) gluescan build/bench-responder
 	tools/bench --domains $(BENCH_DOMAINS) $(BENCH_FLAGS)
+
+# A whole CZDS-format TLD of BENCH_ZONE delegations (tools/czds-zone, gzipped, kept
+# in the bench dir) scanned from its file: --parent-only over all of it, then a
+# sample of 1M with the children probed, then the memory per glue record and per
+# delegation; its zone_* figures go into bench.json with the others kept.
+BENCH_ZONE ?= 50000000
+bench-zone: deps
+	$(MAKE) gluescan build/czds-zone
+	tools/bench --zone $(BENCH_ZONE) $(BENCH_FLAGS)
 
 # The built-in demo: a local DNS world of real NSD servers, scanned, then stopped.
 demo: deps

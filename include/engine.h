@@ -13,6 +13,8 @@
 
 #define ENGINE_MAX_SERVERS 16
 
+struct server_rates;
+
 struct engine_config {
 	char ifname[IF_NAMESIZE];
 	uint32_t src;			/* host order */
@@ -22,6 +24,7 @@ struct engine_config {
 	uint16_t port_count;
 	double rate;			/* packets per second, all servers */
 	double per_server;		/* packets per second to any one address; 0: no cap */
+	const struct server_rates *rates;	/* the cap of each address instead (NULL: per_server) */
 	unsigned retries;		/* tries after the first */
 	unsigned timeout_ms;		/* per try */
 	uint16_t edns_size;		/* 0: no EDNS */

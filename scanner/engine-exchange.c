@@ -140,6 +140,8 @@ engine_new(const struct engine_config *cfg, char *err, size_t errlen, bool *need
 	}
 	e->cfg = *cfg;
 	e->pacing = pacing_new(cfg->per_server);
+	if (cfg->rates != NULL)
+		pacing_set_rates(e->pacing, cfg->rates);
 	for (int i = 0; i < TIMER_LISTS; i++)
 		timerq_init(&e->timers[i]);
 	TAILQ_INIT(&e->done);

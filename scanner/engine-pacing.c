@@ -4,11 +4,18 @@
 #include <sys/tree.h>
 
 #include "pacing.h"
+#include "serverrate.h"
 
-/* Credit is counted in billionths of a packet: a nanosecond at a whole number
- * of packets per second adds a whole number of units, so the accounting is
- * exact however fine the clock. */
-#define UNIT 1000000000ull
+/* Credit is counted in 10^-12 of a packet: a nanosecond at a cap with three
+ * decimals (a whole number of thousandths of a packet per second) adds a
+ * whole number of units, so the accounting is exact however fine the clock. */
+#define UNIT 1000000000000ull
+
+/* A server's token bucket: what its cap allows. */
+struct bucket {
+	uint64_t rate;			/* units a nanosecond it refills at; 0: no cap */
+	uint64_t full;			/* its size, in UNITs */
+};
 
 TAILQ_HEAD(paced_list, paced);
 
@@ -19,9 +26,10 @@ struct server {
 	TAILQ_ENTRY(server) link;	/* in exactly one of ready, sleeping, idle */
 	enum server_list in;
 	uint64_t addr_hi, addr_lo;	/* the IPv6 address; IPv4 as ::ffff:a.b.c.d */
-	uint64_t credit;		/* in UNITs; at most pacing.full */
+	struct bucket b;
+	uint64_t credit;		/* in UNITs; at most b.full */
 	uint64_t last_ns;		/* credit was right at this time */
-	uint64_t wake_ns;		/* sleeping: a packet's credit is due */
+	uint64_t wake_ns;		/* sleeping: a packet's credit is due; idle: the bucket is full */
 	struct paced_list waiting;
 	size_t nwaiting;
 };
@@ -30,14 +38,16 @@ TAILQ_HEAD(server_list_head, server);
 RB_HEAD(server_tree, server);
 
 struct pacing {
-	uint64_t rate;			/* packets per second the buckets refill at; 0: no cap */
-	uint64_t full;			/* a bucket's size, in UNITs */
+	double dflt_pps;
+	struct bucket dflt;		/* a server's bucket, when rates is NULL or says dflt_pps */
+	const struct server_rates *rates;
 	struct server_tree servers;
 	size_t nservers, nwaiting;
 	/* ready: work and a token; sleeping: work, no token yet; idle: no work,
 	 * kept until its bucket is full again (forgetting it sooner would let a
-	 * server be hit again at once). Each is FIFO; sleeping wake times are
-	 * all within one token's time, so FIFO order is close enough. */
+	 * server be hit again at once). Ready is FIFO; sleeping and idle are in
+	 * the order of wake_ns (servers of one cap come in that order anyway,
+	 * so an insertion walks back past the slower servers only). */
 	struct server_list_head ready, sleeping, idle;
 };
 
@@ -54,6 +64,36 @@ server_cmp(struct server *a, struct server *b)
 RB_PROTOTYPE(server_tree, server, node, server_cmp)
 RB_GENERATE(server_tree, server, node, server_cmp)
 
+/*
+ * A bucket of `burst` packets refilled at cap - burst + 1 a second. In any
+ * window of one second a server gets less than burst + rate = cap + 1
+ * packets, so at most its cap: the credit it had when the window opened (at
+ * most burst) plus what accrued until its last packet, which leaves before
+ * the window closes (less than rate). The burst is 10 ms of the cap: a
+ * server may take many packets in one turn of the event loop (a turn is
+ * shorter), so a high cap is reached, not one packet per turn, and the
+ * steady rate is 1% under the cap. At least 2, so that the millisecond the
+ * loop's timing may be late is not lost each time; but under 50 a second
+ * the packet the burst costs would be more than that, and it stays 1 (under
+ * one a second, one packet in each 1/cap seconds).
+ */
+static struct bucket
+bucket_of(double pps)
+{
+	struct bucket b = { 0, 0 };
+
+	if (pps > 0) {
+		uint64_t whole = (uint64_t)pps;
+		uint64_t burst = whole < 50 ? 1 : whole / 100 > 2 ? whole / 100 : 2;
+
+		b.rate = (uint64_t)((pps - (double)burst + 1) * 1000 + 0.5);
+		if (b.rate == 0)
+			b.rate = 1;
+		b.full = burst * UNIT;
+	}
+	return b;
+}
+
 struct pacing *
 pacing_new(double pps)
 {
@@ -61,31 +101,40 @@ pacing_new(double pps)
 
 	if (p == NULL)
 		err(1, "out of memory");
-	if (pps > 0) {
-		/*
-		 * A bucket of `burst` packets refilled at cap - burst + 1 a second.
-		 * In any window of one second a server gets less than burst + rate
-		 * = cap + 1 packets, so at most its cap: the credit it had when the
-		 * window opened (at most burst) plus what accrued until its last
-		 * packet, which leaves before the window closes (less than rate).
-		 * The burst is 10 ms of the cap: a server may take many packets in
-		 * one turn of the event loop (a turn is shorter), so a high cap is
-		 * reached, not one packet per turn, and the steady rate is 1% under
-		 * the cap. At least 2, so that the millisecond the loop's timing may
-		 * be late is not lost each time; but under 50 a second the packet
-		 * the burst costs would be more than that, and it stays 1.
-		 */
-		uint64_t cap = pps < 1 ? 1 : (uint64_t)pps;
-		uint64_t burst = cap < 50 ? 1 : cap / 100 > 2 ? cap / 100 : 2;
-
-		p->rate = cap - burst + 1;
-		p->full = burst * UNIT;
-	}
+	p->dflt_pps = pps;
+	p->dflt = bucket_of(pps);
 	RB_INIT(&p->servers);
 	TAILQ_INIT(&p->ready);
 	TAILQ_INIT(&p->sleeping);
 	TAILQ_INIT(&p->idle);
 	return p;
+}
+
+void
+pacing_set_rates(struct pacing *p, const struct server_rates *r)
+{
+	p->rates = r;
+}
+
+/* The bucket of a server met for the first time. */
+static struct bucket
+server_bucket(const struct pacing *p, uint64_t hi, uint64_t lo)
+{
+	uint8_t a[16];
+	double pps;
+
+	if (p->rates == NULL)
+		return p->dflt;
+	if (hi == 0 && lo >> 32 == 0xffff) {
+		pps = server_rate_v4(p->rates, (uint32_t)lo);
+	} else {
+		for (int i = 0; i < 8; i++) {
+			a[i] = (uint8_t)(hi >> (56 - 8 * i));
+			a[8 + i] = (uint8_t)(lo >> (56 - 8 * i));
+		}
+		pps = server_rate_v6(p->rates, a);
+	}
+	return pps == p->dflt_pps ? p->dflt : bucket_of(pps);
 }
 
 void
@@ -106,34 +155,51 @@ static void
 move(struct pacing *p, struct server *s, enum server_list to)
 {
 	struct server_list_head *lists[] = { NULL, &p->ready, &p->sleeping, &p->idle };
+	struct server *before;
 
 	if (s->in != IN_NONE)
 		TAILQ_REMOVE(lists[s->in], s, link);
 	s->in = to;
-	if (to != IN_NONE)
+	if (to == IN_NONE)
+		return;
+	before = to == IN_READY ? NULL : TAILQ_LAST(lists[to], server_list_head);
+	while (before != NULL && before->wake_ns > s->wake_ns)
+		before = TAILQ_PREV(before, server_list_head, link);
+	if (before == NULL && to != IN_READY)
+		TAILQ_INSERT_HEAD(lists[to], s, link);
+	else if (before == NULL)
 		TAILQ_INSERT_TAIL(lists[to], s, link);
+	else
+		TAILQ_INSERT_AFTER(lists[to], before, s, link);
 }
 
 static void
-refill(const struct pacing *p, struct server *s, uint64_t now)
+refill(struct server *s, uint64_t now)
 {
 	if (now > s->last_ns) {
-		uint64_t gap = p->full - s->credit;
+		uint64_t gap = s->b.full - s->credit;
 		uint64_t elapsed = now - s->last_ns;
 
 		/* Dividing first keeps the product from overflowing on long gaps. */
-		s->credit = elapsed >= gap / p->rate + 1 ? p->full : s->credit + elapsed * p->rate;
-		if (s->credit > p->full)
-			s->credit = p->full;
+		s->credit = elapsed >= gap / s->b.rate + 1 ? s->b.full : s->credit + elapsed * s->b.rate;
+		if (s->credit > s->b.full)
+			s->credit = s->b.full;
 		s->last_ns = now;
 	}
 }
 
-/* The first time the credit reaches one packet (it is short of one now). */
+/* The first time the credit reaches `level` units (it is short of them now). */
 static uint64_t
-credit_due(const struct pacing *p, const struct server *s)
+credit_due(const struct server *s, uint64_t level)
 {
-	return s->last_ns + (UNIT - s->credit + p->rate - 1) / p->rate;
+	return s->last_ns + (level - s->credit + s->b.rate - 1) / s->b.rate;
+}
+
+static void
+go_idle(struct pacing *p, struct server *s)
+{
+	s->wake_ns = s->credit >= s->b.full ? s->last_ns : credit_due(s, s->b.full);
+	move(p, s, IN_IDLE);
 }
 
 /* Inlined into both callers: pacing_push runs once per packet sent. */
@@ -149,7 +215,8 @@ push(struct pacing *p, uint64_t hi, uint64_t lo, struct paced *item)
 			err(1, "out of memory");
 		s->addr_hi = hi;
 		s->addr_lo = lo;
-		s->credit = p->full;
+		s->b = server_bucket(p, hi, lo);
+		s->credit = s->b.full;
 		TAILQ_INIT(&s->waiting);
 		RB_INSERT(server_tree, &p->servers, s);
 		p->nservers++;
@@ -196,9 +263,9 @@ forget_idle(struct pacing *p, uint64_t now)
 {
 	struct server *s;
 
-	while ((s = TAILQ_FIRST(&p->idle)) != NULL) {
-		refill(p, s, now);
-		if (s->credit < p->full)
+	while ((s = TAILQ_FIRST(&p->idle)) != NULL && s->wake_ns <= now) {
+		refill(s, now);
+		if (s->credit < s->b.full)
 			break;
 		move(p, s, IN_NONE);
 		RB_REMOVE(server_tree, &p->servers, s);
@@ -217,10 +284,10 @@ pacing_pop(struct pacing *p, uint64_t now)
 		move(p, s, IN_READY);
 	forget_idle(p, now);
 	while ((s = TAILQ_FIRST(&p->ready)) != NULL) {
-		if (p->rate > 0) {
-			refill(p, s, now);
+		if (s->b.rate > 0) {
+			refill(s, now);
 			if (s->credit < UNIT) {
-				s->wake_ns = credit_due(p, s);
+				s->wake_ns = credit_due(s, UNIT);
 				move(p, s, IN_SLEEPING);
 				continue;
 			}
@@ -229,8 +296,8 @@ pacing_pop(struct pacing *p, uint64_t now)
 		item = take(p, s);
 		if (s->nwaiting > 0) {
 			move(p, s, IN_READY);	/* to the back: round-robin */
-		} else if (p->rate > 0) {
-			move(p, s, IN_IDLE);
+		} else if (s->b.rate > 0) {
+			go_idle(p, s);
 		} else {
 			move(p, s, IN_NONE);
 			RB_REMOVE(server_tree, &p->servers, s);
@@ -252,10 +319,10 @@ pacing_pop_any(struct pacing *p)
 			struct paced *item = take(p, s);
 
 			if (s->nwaiting == 0)
-				move(p, s, IN_IDLE);
+				go_idle(p, s);
 			return item;
 		}
-		move(p, s, IN_IDLE);
+		go_idle(p, s);
 	}
 	return NULL;
 }

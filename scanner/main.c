@@ -18,6 +18,7 @@
 #include "resolver.h"
 #include "route.h"
 #include "scan.h"
+#include "serverrate.h"
 #include "suffix.h"
 #include "window.h"
 #include "ndjson.h"
@@ -59,7 +60,7 @@ enum ipv6_mode { IPV6_AUTO, IPV6_ON, IPV6_OFF };
 #define IPV6_PROBE_DST "2001:503:ba3e::2:30"
 
 struct options {
-	const char *input, *output, *parents, *resume, *pcap, *stats, *exclude;
+	const char *input, *output, *parents, *resume, *pcap, *stats, *exclude, *server_rate;
 	const char *parent_zones[16];
 	unsigned nparent_zones;
 	struct engine_config eng;
@@ -84,6 +85,8 @@ usage(FILE *f)
 	    "                          (default: %s)\n"
 	    "  -r, --rate PPS          packets per second, all servers together (default 2000)\n"
 	    "      --per-server PPS    cap for any single server address (default %d; 0: none)\n"
+	    "      --server-rate FILE  caps by address block, lines 'CIDR PPS' (the most\n"
+	    "                          specific block wins; 0: none); --per-server elsewhere\n"
 	    "  -e, --interface IF      default: the interface of the route to the first server\n"
 	    "  -S, --source-ip IP      default: that interface's address\n"
 	    "      --ipv6 auto|on|off  probe IPv6 nameserver addresses; auto (default): when\n"
@@ -110,7 +113,8 @@ usage(FILE *f)
 	    "                          scan stops within 2 s, writes the lines decided and\n"
 	    "                          FILE (default on interruption: ./%s)\n"
 	    "      --shard I/N         scan only the I-th of N disjoint slices of the input\n"
-	    "                          (line k goes to slice k mod N + 1)\n"
+	    "                          (line k goes to slice k mod N + 1); every per-server\n"
+	    "                          cap is divided by N (to 0.001 at least)\n"
 	    "      --parent-zone FILE  take delegations and glue from this zone file (plain or\n"
 	    "                          gzip) instead of asking its zone's servers (repeatable,\n"
 	    "                          up to 16); with no -i and no domains: scan every\n"
@@ -263,6 +267,7 @@ parse_args(int argc, char **argv, struct options *o)
 		{ "shard", required_argument, NULL, 'H' },
 		{ "exclude", required_argument, NULL, 'X' },
 		{ "per-server", required_argument, NULL, 'B' },
+		{ "server-rate", required_argument, NULL, 'K' },
 		{ "parent-zone", required_argument, NULL, 'Y' },
 		{ "parent-only", no_argument, NULL, 'O' },
 		{ "shuffle", required_argument, NULL, 'F' },
@@ -324,6 +329,7 @@ parse_args(int argc, char **argv, struct options *o)
 			o->parent_zones[o->nparent_zones++] = optarg;
 			break;
 		case 'B': o->eng.per_server = (double)number(optarg, "--per-server", 0, 10000000); break;
+		case 'K': o->server_rate = optarg; break;
 		case 'F': o->shuffle = (unsigned)number(optarg, "--shuffle", 1, 65536); break;
 		case 'D':
 			o->seed = number(optarg, "--seed", 0, ULONG_MAX);
@@ -555,6 +561,23 @@ on_zone_progress(void *ctx, const char *path, unsigned pass, uint64_t lines)
 	fflush(stderr);
 }
 
+/* --per-server for every address, shaped by --server-rate, shared by the shards. */
+static struct server_rates *
+load_server_rates(const struct options *o)
+{
+	struct server_rates *r = server_rates_new(o->eng.per_server, o->shards);
+	char errbuf[512];
+	FILE *f;
+
+	if (o->server_rate != NULL) {
+		f = open_config(o->server_rate, "");
+		if (!server_rates_read(r, f, o->server_rate, errbuf, sizeof(errbuf)))
+			bad_config(errbuf);
+		fclose(f);
+	}
+	return r;
+}
+
 /*
  * The --parent-zone files: opened, then read once for their glue (and, when
  * children are probed, for the NS names under them). Lines that do not parse
@@ -672,6 +695,7 @@ main(int argc, char **argv)
 	struct hints hints;
 	struct pcapdump *dump = NULL;
 	struct exclude *excl;
+	struct server_rates *rates;
 	struct zonefile *zones[16];
 	struct progress prog;
 	struct report_view final;
@@ -727,6 +751,7 @@ main(int argc, char **argv)
 	so.window = o.window;
 	so.rate = o.eng.rate;
 	so.exclude = excl = load_exclude(o.exclude);
+	o.eng.rates = rates = load_server_rates(&o);
 	so.shard = o.shard;
 	so.parent_only = o.parent_only;
 	shuffle = any_streamed(zones, o.nparent_zones) && !so.whole_zones ? LOOKUP_SHUFFLE :
@@ -802,6 +827,7 @@ main(int argc, char **argv)
 	exclude_free(excl);
 	resolver_free(r);
 	engine_free(e);
+	server_rates_free(rates);
 	for (unsigned i = 0; i < o.nparent_zones; i++)
 		zonefile_free(zones[i]);
 

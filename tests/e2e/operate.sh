@@ -120,6 +120,57 @@ check_verdicts_only() {
 check_verdicts_only polite
 echo "per-server: cap $cap/s, busiest $busiest got at most $max_1s in a second; $total queries ($heaviest to one server) in ${elapsed}s" >&2
 
+# --- --server-rate: caps by address block, the most specific wins ------------
+# The world's block without a cap (0), one child server held to 20/s; the rest
+# of the world is in the /16, so none of it waits for --per-server 50. With
+# --shard 1/2 every cap is halved: two shards together stay within it.
+cat >"$TMP/caps.txt" <<'EOF'
+# the lab's own servers: no cap
+127.53.0.0/16   0
+
+127.53.10.1     20   # but this one is small
+EOF
+# max_per_second PCAP ADDRESS: the most queries ADDRESS got in any one second, and in all
+max_per_second() {
+    tshark -r "$1" -Y "dns.flags.response == 0 && ip.dst == $2" -T fields -e frame.time_epoch \
+        2>/dev/null | python3 -c '
+import sys
+ts = sorted(float(l) for l in sys.stdin if l.strip())
+best = j = 0
+for i in range(len(ts)):
+    while ts[i] - ts[j] >= 1.0:
+        j += 1
+    best = max(best, i - j + 1)
+print(best, len(ts))'
+}
+for shards in 1 2; do
+    run_scan "caps$shards" "$DIR/root.hints" "$TMP/polite.in" --per-server 50 -r 5000 \
+        --server-rate "$TMP/caps.txt" --shard "1/$shards" --pcap "$TMP/caps$shards.pcap"
+    read -r small small_n <<<"$(max_per_second "$TMP/caps$shards.pcap" 127.53.10.1)"
+    read -r tld tld_n <<<"$(max_per_second "$TMP/caps$shards.pcap" 127.53.1.1)"
+    cap=$((20 / shards))
+    # the cap, plus the one packet a bucket of one may hold at the window's start
+    if [ "$small" -le $((cap + 1)) ] && [ "$small" -ge $((cap / 2)) ] && [ "$small_n" -gt $((2 * cap)) ]; then
+        pass
+    else
+        fail "[server-rate] 127.53.10.1 got $small queries in one second (of $small_n) with a cap of 20 in $shards shard(s)"
+    fi
+    if [ "$tld" -gt 51 ]; then
+        pass
+    else
+        fail "[server-rate] 127.53.1.1 (no cap: 0) got at most $tld queries in a second (of $tld_n), as if held to --per-server 50"
+    fi
+    echo "server-rate, $shards shard(s): 127.53.10.1 at most $small/s ($small_n queries), 127.53.1.1 at most $tld/s ($tld_n)" >&2
+done
+check_verdicts_only caps1
+printf '127.53.0.0/16 0\n127.53.10.1/40 5\n' >"$TMP/bad-caps.txt"
+bad_rc=0; "$GLUESCAN" --server-rate "$TMP/bad-caps.txt" ok-glue.gtest >/dev/null 2>"$TMP/bad-caps.err" || bad_rc=$?
+if [ "$bad_rc" -eq 2 ] && grep -q 'bad-caps.txt:2:' "$TMP/bad-caps.err" && [ "$(wc -l <"$TMP/bad-caps.err")" -eq 1 ]; then
+    pass
+else
+    fail "[server-rate] a bad line gave exit $bad_rc: $(cat "$TMP/bad-caps.err")"
+fi
+
 # --- --shuffle/--seed: the order domains start in is random, and repeatable ---
 # Started from the TLD hints, each domain's first question is its NS query
 # to its TLD; .gtest has one server, so its queue shows the order domains

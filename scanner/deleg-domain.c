@@ -376,7 +376,7 @@ on_probe(void *ctx, const struct xreply *x)
 }
 
 /* Step 4: every address of every NS name gets "D SOA"; an IPv6 one only when
- * the engine has IPv6 (else it stays not_probed: data, never lame). */
+ * the engine reaches it (else it stays not_probed: data, never lame). */
 static void
 probe_servers(struct domain *d)
 {
@@ -394,7 +394,8 @@ probe_servers(struct domain *d)
 	evidence_name(ev, ev->domain, &domain);
 	step_begin(d, ask_ns_sets);
 	for (uint8_t s = 0; s < ev->nservers; s++) {
-		if (ev->servers[s].addr.family == AF_INET6 && !engine_ipv6(d->engine))
+		if (ev->servers[s].addr.family == AF_INET6 &&
+		    !engine_reaches6(d->engine, ev->servers[s].addr.bytes))
 			continue;
 		engine_ask(d->engine, &domain, DNS_TYPE_SOA, &ev->servers[s].addr, 1,
 		    on_probe, asked(d), &domain_reads, tag_of(0, s, DNS_TYPE_SOA));

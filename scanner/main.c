@@ -52,7 +52,7 @@ enum { EXIT_USAGE = 2, EXIT_SIGNAL_BASE = 128 };
 /* The output's stdio buffer (see its setvbuf). */
 #define OUTPUT_BUFFER (64 << 10)
 
-/* --ipv6: auto probes IPv6 addresses when this host can send IPv6. */
+/* --ipv6: auto probes the IPv6 addresses this host routes to, when it has IPv6. */
 enum ipv6_mode { IPV6_AUTO, IPV6_ON, IPV6_OFF };
 
 /* Where --ipv6 auto looks for a route when the hints have no IPv6 server:
@@ -89,9 +89,10 @@ usage(FILE *f)
 	    "                          specific block wins; 0: none); --per-server elsewhere\n"
 	    "  -e, --interface IF      default: the interface of the route to the first server\n"
 	    "  -S, --source-ip IP      default: that interface's address\n"
-	    "      --ipv6 auto|on|off  probe IPv6 nameserver addresses; auto (default): when\n"
-	    "                          this host has an IPv6 route and a global or unique\n"
-	    "                          local source address; off: IPv6 addresses are data only\n"
+	    "      --ipv6 auto|on|off  probe each IPv6 nameserver address this host has a route\n"
+	    "                          to from a global or unique local source (the others:\n"
+	    "                          not_probed); auto (default): none when the interface\n"
+	    "                          has no such source; on: exit then; off: data only\n"
 	    "      --source-ip6 IP     IPv6 source address (default: the route's)\n"
 	    "      --source-port P[-Q] ports to send from (default: the first block of %d free\n"
 	    "                          ports above, else below, the kernel's ephemeral range)\n"
@@ -441,28 +442,33 @@ ipv6_probe_dst(const struct hints *h, uint8_t dst[16])
 }
 
 /*
- * Whether the engine sends IPv6, and from where: a global or unique local
+ * Whether the engine sends IPv6, and from where: one global or unique local
  * source on the interface the IPv4 queries leave by (one capture sees one
- * interface). --ipv6 on exits when that cannot be; auto goes without.
+ * interface): --source-ip6, else the one of the route to the first IPv6
+ * server of the hints (or a root server) when that route leaves there, else
+ * the interface's first. Which addresses are then probed is the engine's
+ * question, per address (engine_reaches6). --ipv6 on exits when there is no
+ * such source; auto goes without IPv6.
  */
 static void
 setup_ipv6(struct options *o, const struct hints *h)
 {
 	char ifname[IF_NAMESIZE] = "", errbuf[256];
 	uint8_t dst[16];
+	static const uint8_t unset[16];
 
 	if (o->ipv6 == IPV6_OFF)
 		return;
 	ipv6_probe_dst(h, dst);
+	if (memcmp(o->eng.src6, unset, 16) == 0 &&
+	    (!route_find6(dst, ifname, o->eng.src6, errbuf, sizeof(errbuf)) ||
+	    strcmp(ifname, o->eng.ifname) != 0))
+		memset(o->eng.src6, 0, 16);
+	strlcpy(ifname, o->eng.ifname, sizeof(ifname));
 	if (!route_find6(dst, ifname, o->eng.src6, errbuf, sizeof(errbuf))) {
 		if (o->ipv6 == IPV6_ON)
 			errx(1, "--ipv6 on: %s", errbuf);
-		return;
-	}
-	if (strcmp(ifname, o->eng.ifname) != 0) {
-		if (o->ipv6 == IPV6_ON)
-			errx(1, "--ipv6 on: IPv6 leaves by %s, IPv4 by %s; give -e for both", ifname,
-			    o->eng.ifname);
+		memset(o->eng.src6, 0, 16);
 		return;
 	}
 	o->eng.ipv6 = true;

@@ -23,8 +23,12 @@ enum server_list { IN_NONE, IN_READY, IN_SLEEPING, IN_IDLE };
 
 struct server {
 	RB_ENTRY(server) node;
-	TAILQ_ENTRY(server) link;	/* in exactly one of ready, sleeping, idle */
+	union {				/* in exactly one of ready, sleeping, idle */
+		TAILQ_ENTRY(server) link;	/* ready; sleeping, idle at the default cap */
+		RB_ENTRY(server) wake;		/* sleeping, idle at a cap of its own */
+	};
 	enum server_list in;
+	bool own_cap;			/* --server-rate gave it a bucket of its own */
 	uint64_t addr_hi, addr_lo;	/* the IPv6 address; IPv4 as ::ffff:a.b.c.d */
 	struct bucket b;
 	uint64_t credit;		/* in UNITs; at most b.full */
@@ -36,6 +40,7 @@ struct server {
 
 TAILQ_HEAD(server_list_head, server);
 RB_HEAD(server_tree, server);
+RB_HEAD(wake_tree, server);
 
 struct pacing {
 	double dflt_pps;
@@ -43,15 +48,20 @@ struct pacing {
 	const struct server_rates *rates;
 	struct server_tree servers;
 	size_t nservers, nwaiting;
-	/* ready: work and a token; sleeping: work, no token yet; idle: no work,
+	/*
+	 * ready: work and a token; sleeping: work, no token yet; idle: no work,
 	 * kept until its bucket is full again (forgetting it sooner would let a
-	 * server be hit again at once). Ready is FIFO; sleeping and idle are in
-	 * the order of wake_ns (servers of one cap come in that order anyway,
-	 * so an insertion walks back past the slower servers only). */
+	 * server be hit again at once). Ready is FIFO. Servers of one cap
+	 * sleep nearly in the order they wake (within one token's time), so
+	 * those at the default cap wait in FIFO lists; those at caps of their
+	 * own in trees by wake_ns, so that a slow one holds up no other.
+	 */
 	struct server_list_head ready, sleeping, idle;
+	struct wake_tree sleeping_own, idle_own;
 };
 
 int server_cmp(struct server *a, struct server *b);
+int wake_cmp(struct server *a, struct server *b);
 
 int
 server_cmp(struct server *a, struct server *b)
@@ -61,8 +71,19 @@ server_cmp(struct server *a, struct server *b)
 	return a->addr_hi < b->addr_hi ? -1 : a->addr_hi > b->addr_hi;
 }
 
+/* By wake time; the address makes the key unique. */
+int
+wake_cmp(struct server *a, struct server *b)
+{
+	if (a->wake_ns != b->wake_ns)
+		return a->wake_ns < b->wake_ns ? -1 : 1;
+	return server_cmp(a, b);
+}
+
 RB_PROTOTYPE(server_tree, server, node, server_cmp)
 RB_GENERATE(server_tree, server, node, server_cmp)
+RB_PROTOTYPE(wake_tree, server, wake, wake_cmp)
+RB_GENERATE(wake_tree, server, wake, wake_cmp)
 
 /*
  * A bucket of `burst` packets refilled at cap - burst + 1 a second. In any
@@ -107,6 +128,8 @@ pacing_new(double pps)
 	TAILQ_INIT(&p->ready);
 	TAILQ_INIT(&p->sleeping);
 	TAILQ_INIT(&p->idle);
+	RB_INIT(&p->sleeping_own);
+	RB_INIT(&p->idle_own);
 	return p;
 }
 
@@ -155,22 +178,29 @@ static void
 move(struct pacing *p, struct server *s, enum server_list to)
 {
 	struct server_list_head *lists[] = { NULL, &p->ready, &p->sleeping, &p->idle };
-	struct server *before;
+	struct wake_tree *trees[] = { NULL, NULL, &p->sleeping_own, &p->idle_own };
 
-	if (s->in != IN_NONE)
+	if (s->in == IN_READY || (s->in != IN_NONE && !s->own_cap))
 		TAILQ_REMOVE(lists[s->in], s, link);
+	else if (s->in != IN_NONE)
+		RB_REMOVE(wake_tree, trees[s->in], s);
 	s->in = to;
-	if (to == IN_NONE)
-		return;
-	before = to == IN_READY ? NULL : TAILQ_LAST(lists[to], server_list_head);
-	while (before != NULL && before->wake_ns > s->wake_ns)
-		before = TAILQ_PREV(before, server_list_head, link);
-	if (before == NULL && to != IN_READY)
-		TAILQ_INSERT_HEAD(lists[to], s, link);
-	else if (before == NULL)
+	if (to == IN_READY || (to != IN_NONE && !s->own_cap))
 		TAILQ_INSERT_TAIL(lists[to], s, link);
-	else
-		TAILQ_INSERT_AFTER(lists[to], before, s, link);
+	else if (to != IN_NONE)
+		RB_INSERT(wake_tree, trees[to], s);
+}
+
+/* The first server of the list or the tree whose wake time has come, or NULL. */
+static struct server *
+due(struct server_list_head *list, struct wake_tree *tree, uint64_t now)
+{
+	struct server *s = TAILQ_FIRST(list);
+
+	if (s != NULL && s->wake_ns <= now)
+		return s;
+	s = RB_MIN(wake_tree, tree);
+	return s != NULL && s->wake_ns <= now ? s : NULL;
 }
 
 static void
@@ -198,6 +228,7 @@ credit_due(const struct server *s, uint64_t level)
 static void
 go_idle(struct pacing *p, struct server *s)
 {
+	move(p, s, IN_NONE);	/* out of a tree before its key changes */
 	s->wake_ns = s->credit >= s->b.full ? s->last_ns : credit_due(s, s->b.full);
 	move(p, s, IN_IDLE);
 }
@@ -216,6 +247,7 @@ push(struct pacing *p, uint64_t hi, uint64_t lo, struct paced *item)
 		s->addr_hi = hi;
 		s->addr_lo = lo;
 		s->b = server_bucket(p, hi, lo);
+		s->own_cap = s->b.rate != p->dflt.rate || s->b.full != p->dflt.full;
 		s->credit = s->b.full;
 		TAILQ_INIT(&s->waiting);
 		RB_INSERT(server_tree, &p->servers, s);
@@ -263,7 +295,7 @@ forget_idle(struct pacing *p, uint64_t now)
 {
 	struct server *s;
 
-	while ((s = TAILQ_FIRST(&p->idle)) != NULL && s->wake_ns <= now) {
+	while ((s = due(&p->idle, &p->idle_own, now)) != NULL) {
 		refill(s, now);
 		if (s->credit < s->b.full)
 			break;
@@ -280,7 +312,7 @@ pacing_pop(struct pacing *p, uint64_t now)
 	struct server *s;
 	struct paced *item;
 
-	while ((s = TAILQ_FIRST(&p->sleeping)) != NULL && s->wake_ns <= now)
+	while ((s = due(&p->sleeping, &p->sleeping_own, now)) != NULL)
 		move(p, s, IN_READY);
 	forget_idle(p, now);
 	while ((s = TAILQ_FIRST(&p->ready)) != NULL) {
@@ -314,7 +346,8 @@ pacing_pop_any(struct pacing *p)
 {
 	struct server *s;
 
-	while ((s = TAILQ_FIRST(&p->ready)) != NULL || (s = TAILQ_FIRST(&p->sleeping)) != NULL) {
+	while ((s = TAILQ_FIRST(&p->ready)) != NULL || (s = TAILQ_FIRST(&p->sleeping)) != NULL ||
+	    (s = RB_MIN(wake_tree, &p->sleeping_own)) != NULL) {
 		if (s->nwaiting > 0) {
 			struct paced *item = take(p, s);
 
@@ -336,11 +369,14 @@ pacing_waiting(const struct pacing *p)
 uint64_t
 pacing_next_ns(const struct pacing *p, uint64_t now)
 {
+	const struct server *own = RB_MIN(wake_tree, (struct wake_tree *)&p->sleeping_own);
+	uint64_t next = own != NULL ? own->wake_ns : UINT64_MAX;
+
 	if (!TAILQ_EMPTY(&p->ready))
 		return now;
-	if (!TAILQ_EMPTY(&p->sleeping))
+	if (!TAILQ_EMPTY(&p->sleeping) && TAILQ_FIRST(&p->sleeping)->wake_ns < next)
 		return TAILQ_FIRST(&p->sleeping)->wake_ns;
-	return UINT64_MAX;
+	return next;
 }
 
 size_t

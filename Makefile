@@ -116,6 +116,7 @@ e2e: gluescan build/gluescan-asan build/gluescan-tinycache build/czds-zone
 	bash tests/e2e/hardening.sh
 	bash tests/e2e/loss.sh
 	bash tests/e2e/ipv6.sh
+	bash tests/e2e/answer_only.sh
 	bash tests/e2e/operate.sh
 	bash tests/e2e/zonefile.sh
 	bash tests/e2e/stop.sh

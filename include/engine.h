@@ -13,15 +13,18 @@
 
 #define ENGINE_MAX_SERVERS 16
 
+struct server_rates;
+
 struct engine_config {
 	char ifname[IF_NAMESIZE];
 	uint32_t src;			/* host order */
-	bool ipv6;			/* IPv6 servers are asked too, from src6 on ifname */
+	bool ipv6;			/* IPv6 servers this host routes to are asked too, from src6 on ifname */
 	uint8_t src6[16];		/* network order */
 	uint16_t port_lo, port_hi;	/* 0: the first free block of port_count ports */
 	uint16_t port_count;
 	double rate;			/* packets per second, all servers */
 	double per_server;		/* packets per second to any one address; 0: no cap */
+	const struct server_rates *rates;	/* the cap of each address instead (NULL: per_server) */
 	unsigned retries;		/* tries after the first */
 	unsigned timeout_ms;		/* per try */
 	uint16_t edns_size;		/* 0: no EDNS */
@@ -91,9 +94,9 @@ struct engine_reads {
 };
 
 /*
- * Ask qname/qtype of the servers given: IPv4 ones, and IPv6 ones when the
- * engine has IPv6 (others are ignored; with none the question times out at
- * once). Try k goes to server (start + k) mod n,
+ * Ask qname/qtype of the servers given: IPv4 ones, and IPv6 ones the engine
+ * reaches (engine_reaches6; others are ignored; with none the question
+ * times out at once). Try k goes to server (start + k) mod n,
  * start chosen at random. fn is never called from inside engine_ask.
  * The reply carries tag back: which of ctx's questions it answers, so a
  * caller needs no object of its own per question.
@@ -102,8 +105,9 @@ void engine_ask(struct engine *e, const struct dname *qname, uint16_t qtype,
     const struct addr *servers, size_t nservers, xreply_fn *fn, void *ctx,
     const struct engine_reads *reads, uint32_t tag);
 
-/* IPv6 servers are asked (engine_config.ipv6). */
-bool engine_ipv6(const struct engine *e);
+/* This IPv6 server is asked: the engine has IPv6 (engine_config.ipv6) and
+ * the host a route to it from a usable source (route6_reaches). */
+bool engine_reaches6(struct engine *e, const uint8_t addr[16]);
 
 /* Send what the rate allows, wait up to max_wait_ms for answers (or until
  * wake_fd, when not -1, is readable), run timers. */

@@ -153,6 +153,14 @@ int evidence_add_server(struct evidence *ev, const struct addr *a);
 struct ev_child *evidence_add_child(struct evidence *ev);
 /* The entry for NS ns, server and qtype, or NULL. */
 struct ev_child *evidence_child(struct evidence *ev, uint8_t ns, uint8_t server, uint16_t qtype);
+/* Server s has already listed (in an additional section or an explicit
+ * answer) every glue address of NS ns of this type (A or AAAA). */
+bool evidence_confirmed(const struct evidence *ev, uint8_t ns, uint8_t s, uint16_t qtype);
+/* Glue of this family (AF_INET, AF_INET6) for NS ns. */
+bool evidence_glue_has(const struct evidence *ev, uint8_t ns, int family);
+/* Server s leaves some glue open: of an in-domain NS name, a type of glue
+ * it has not confirmed, which only a further question to s can settle. */
+bool evidence_glue_open(const struct evidence *ev, uint8_t s);
 /* Index of the child-only NS name, added unless present; -1 when EV_MAX_NS are there. */
 int evidence_add_child_ns(struct evidence *ev, const struct dname *name);
 /* A new NS entry (name empty, counts 0), or NULL when EV_MAX_NS are there. */

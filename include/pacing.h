@@ -14,10 +14,15 @@ struct paced {
 
 struct pacing;
 
-/* pps: the cap for any one server address, in whole packets a second; 0 means
- * no cap. No server gets more than its cap in any window of one second, and a
- * server with enough waiting gets 99% of it or more, however high the cap. */
+struct server_rates;
+
+/* pps: the cap for any one server address, in packets a second (to a
+ * thousandth); 0 means no cap. No server gets more than its cap in any window
+ * of one second (under 1, one packet in any 1/cap seconds), and a server with
+ * enough waiting gets 99% of it or more, however high the cap. */
 struct pacing *pacing_new(double pps);
+/* From now on each server met takes its cap from r instead (kept, not copied). */
+void pacing_set_rates(struct pacing *p, const struct server_rates *r);
 void pacing_free(struct pacing *p);
 /* Queue item for server (IPv4, host order). */
 void pacing_push(struct pacing *p, uint32_t server, struct paced *item);

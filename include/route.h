@@ -22,4 +22,17 @@ bool route_find6(const uint8_t dst[16], char ifname[IF_NAMESIZE], uint8_t src[16
 /* a is a global or unique local address. */
 bool route_usable6(const uint8_t a[16]);
 
+/*
+ * Which IPv6 servers this host can reach: those the kernel has a route to
+ * whose source address (the one it would pick) is a global or unique local
+ * address of the scan's interface. Answers are kept (a few thousand
+ * addresses, by hash), so asking costs a system call per new address only.
+ */
+struct route6;
+
+/* For interface ifname; NULL (err says why) when it has no usable address. */
+struct route6 *route6_new(const char *ifname, char *err, size_t errlen);
+void route6_free(struct route6 *r);
+bool route6_reaches(struct route6 *r, const uint8_t dst[16]);
+
 #endif

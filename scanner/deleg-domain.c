@@ -62,6 +62,7 @@ asked(struct domain *d)
 
 static void on_host(void *ctx, const struct host_result *h);
 static void probe_servers(struct domain *d);
+static void ask_ns_sets(struct domain *d);
 static void compare_glue(struct domain *d);
 static void finish(struct domain *d);
 
@@ -284,20 +285,11 @@ addr_qtype(int family)
 	return family == AF_INET ? DNS_TYPE_A : DNS_TYPE_AAAA;
 }
 
-static bool
-has_family(const struct evidence *ev, const struct ev_ns *ns, int family)
-{
-	const struct addr *glue = evidence_addrs(ev, ns->glue);
-
-	for (uint8_t k = 0; k < ns->glue.n; k++)
-		if (glue[k].family == family)
-			return true;
-	return false;
-}
-
 /*
  * What server s's additional section lists for each glued in-domain name, of
  * the types the glue has: evidence that may spare the explicit questions.
+ * Added to what an earlier answer's additional section listed; an explicit
+ * answer already there stands.
  */
 static void
 read_additional(struct evidence *ev, uint8_t s, const struct dns_response *r)
@@ -315,14 +307,23 @@ read_additional(struct evidence *ev, uint8_t s, const struct dns_response *r)
 			struct addr addrs[EV_MAX_ADDRS];
 			size_t n = 0;
 
-			if (!has_family(ev, ns, family))
+			struct ev_child *c;
+
+			if (!evidence_glue_has(ev, i, family))
 				continue;
+			if ((c = evidence_child(ev, i, s, qtype)) != NULL && c->kind != CHILD_ADDITIONAL)
+				continue;
+			if (c != NULL)
+				for (uint8_t k = 0; k < c->addrs.n; k++)
+					(void)addr_set_add(addrs, &n, EV_MAX_ADDRS,
+					    &evidence_addrs(ev, c->addrs)[k]);
 			for (size_t k = 0; k < r->nrr; k++)
 				if (r->rr[k].section == DNS_ADDITIONAL && r->rr[k].type == qtype &&
 				    dname_equal(&r->rr[k].owner, &name))
 					(void)addr_set_add(addrs, &n, EV_MAX_ADDRS, &r->rr[k].rd.addr);
 			if (n > 0) {
-				struct ev_child *c = evidence_add_child(ev);
+				if (c == NULL)
+					c = evidence_add_child(ev);
 
 				c->ns = i;
 				c->server = s;
@@ -375,7 +376,7 @@ on_probe(void *ctx, const struct xreply *x)
 }
 
 /* Step 4: every address of every NS name gets "D SOA"; an IPv6 one only when
- * the engine has IPv6 (else it stays not_probed: data, never lame). */
+ * the engine reaches it (else it stays not_probed: data, never lame). */
 static void
 probe_servers(struct domain *d)
 {
@@ -391,9 +392,10 @@ probe_servers(struct domain *d)
 			(void)evidence_add_server(ev, &list[k]);
 	}
 	evidence_name(ev, ev->domain, &domain);
-	step_begin(d, compare_glue);
+	step_begin(d, ask_ns_sets);
 	for (uint8_t s = 0; s < ev->nservers; s++) {
-		if (ev->servers[s].addr.family == AF_INET6 && !engine_ipv6(d->engine))
+		if (ev->servers[s].addr.family == AF_INET6 &&
+		    !engine_reaches6(d->engine, ev->servers[s].addr.bytes))
 			continue;
 		engine_ask(d->engine, &domain, DNS_TYPE_SOA, &ev->servers[s].addr, 1,
 		    on_probe, asked(d), &domain_reads, tag_of(0, s, DNS_TYPE_SOA));
@@ -438,35 +440,48 @@ on_child(void *ctx, const struct xreply *x)
 	return true;
 }
 
-/* Did server s's additional section list every glue address of NS i of that type? */
-static bool
-confirmed(struct evidence *ev, uint8_t i, uint8_t s, uint16_t qtype)
-{
-	const struct ev_ns *ns = &ev->ns[i];
-	const struct addr *glue = evidence_addrs(ev, ns->glue);
-	const struct ev_child *c = evidence_child(ev, i, s, qtype);
-
-	if (c == NULL)
-		return false;
-	for (uint8_t k = 0; k < ns->glue.n; k++)
-		if (addr_qtype(glue[k].family) == qtype &&
-		    !addr_set_has(evidence_addrs(ev, c->addrs), c->addrs.n, &glue[k]))
-			return false;
-	return true;
-}
-
+/* A "D NS" answer: the server's NS set (step 6) and, when the question came
+ * before the glue's (tag ns 1), what its additional section lists (step 5). */
 static bool
 on_ns_set(void *ctx, const struct xreply *x)
 {
 	struct domain *d = ctx;
 	const struct dns_response *r = x->resp;
+	struct about op = about_of(x->tag);
 	struct dname domain;
 
 	evidence_name(&d->ev, d->ev.domain, &domain);
-	if (x->kind == X_ANSWER && r->aa && r->rcode == DNS_RCODE_NOERROR)
-		read_ns_set(&d->ev, about_of(x->tag).server, r, DNS_ANSWER, &domain);
+	if (x->kind == X_ANSWER && r->aa && r->rcode == DNS_RCODE_NOERROR &&
+	    has_rr(r, DNS_ANSWER, DNS_TYPE_NS, &domain)) {
+		read_ns_set(&d->ev, op.server, r, DNS_ANSWER, &domain);
+		if (op.ns == 1)
+			read_additional(&d->ev, op.server, r);
+	}
 	op_done(d);
 	return true;
+}
+
+/*
+ * Answer-only servers (Knot DNS, PowerDNS, many providers) answer "D SOA"
+ * with the SOA alone: no NS set, no addresses. Their "D NS" answer carries
+ * both (NSD, BIND, Knot and PowerDNS all put the in-domain names' addresses
+ * in its additional section), so each such server that leaves glue open is
+ * asked that first, one question for what would be one per name and type.
+ */
+static void
+ask_ns_sets(struct domain *d)
+{
+	struct evidence *ev = &d->ev;
+	struct dname domain;
+
+	evidence_name(ev, ev->domain, &domain);
+	step_begin(d, compare_glue);
+	for (uint8_t s = 0; s < ev->nservers; s++)
+		if (ev->servers[s].result == PROBE_AUTHORITATIVE && !ev->servers[s].has_ns_set &&
+		    evidence_glue_open(ev, s))
+			engine_ask(d->engine, &domain, DNS_TYPE_NS, &ev->servers[s].addr, 1,
+			    on_ns_set, asked(d), &domain_reads, tag_of(1, s, DNS_TYPE_NS));
+	op_done(d);
 }
 
 /*
@@ -503,7 +518,7 @@ compare_glue(struct domain *d)
 				int family = f == 0 ? AF_INET : AF_INET6;
 				uint16_t qtype = addr_qtype(family);
 
-				if (has_family(ev, ns, family) && !confirmed(ev, i, s, qtype))
+				if (evidence_glue_has(ev, i, family) && !evidence_confirmed(ev, i, s, qtype))
 					engine_ask(d->engine, &name, qtype, &ev->servers[s].addr, 1,
 					    on_child, asked(d), &domain_reads, tag_of(i, s, qtype));
 			}

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dnsmsg.h"
 #include "evidence.h"
 
 /*
@@ -257,4 +258,48 @@ evidence_free(struct evidence *ev)
 	shrink(ev, (void **)&ev->store, &ev->store_cap, 0);
 	ev->nservers = ev->nns = ev->nchild_ns = 0;
 	ev->nchild = ev->store_len = ev->first_used = 0;
+}
+
+bool
+evidence_glue_has(const struct evidence *ev, uint8_t ns, int family)
+{
+	const struct ev_ns *n = &ev->ns[ns];
+	const struct addr *glue = evidence_addrs(ev, n->glue);
+
+	for (uint8_t k = 0; k < n->glue.n; k++)
+		if (glue[k].family == family)
+			return true;
+	return false;
+}
+
+bool
+evidence_confirmed(const struct evidence *ev, uint8_t ns, uint8_t s, uint16_t qtype)
+{
+	const struct ev_ns *n = &ev->ns[ns];
+	const struct addr *glue = evidence_addrs(ev, n->glue);
+	const struct ev_child *c = NULL;
+
+	for (uint32_t i = 0; i < ev->nchild && c == NULL; i++)
+		if (ev->child[i].ns == ns && ev->child[i].server == s && ev->child[i].qtype == qtype)
+			c = &ev->child[i];
+	if (c == NULL)
+		return false;
+	for (uint8_t k = 0; k < n->glue.n; k++)
+		if ((glue[k].family == AF_INET ? DNS_TYPE_A : DNS_TYPE_AAAA) == qtype &&
+		    !addr_set_has(evidence_addrs(ev, c->addrs), c->addrs.n, &glue[k]))
+			return false;
+	return true;
+}
+
+bool
+evidence_glue_open(const struct evidence *ev, uint8_t s)
+{
+	for (uint8_t i = 0; i < ev->nns; i++) {
+		if (!ev->ns[i].in_domain || ev->ns[i].glue.n == 0)
+			continue;
+		if ((evidence_glue_has(ev, i, AF_INET) && !evidence_confirmed(ev, i, s, DNS_TYPE_A)) ||
+		    (evidence_glue_has(ev, i, AF_INET6) && !evidence_confirmed(ev, i, s, DNS_TYPE_AAAA)))
+			return true;
+	}
+	return false;
 }

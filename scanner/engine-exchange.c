@@ -17,6 +17,7 @@
 #include "pool.h"
 #include "portblock.h"
 #include "randpool.h"
+#include "route.h"
 #include "rawsend.h"
 #include "slots.h"
 #include "tcpquery.h"
@@ -98,6 +99,7 @@ struct rx_batch {
 struct engine {
 	struct engine_config cfg;
 	struct rawsend *tx, *tx6;	/* tx6: NULL without IPv6 */
+	struct route6 *routes6;		/* which IPv6 servers tx6 reaches */
 	struct capture *rx;
 	struct portblock ports;
 	struct cookie_key key;
@@ -140,6 +142,8 @@ engine_new(const struct engine_config *cfg, char *err, size_t errlen, bool *need
 	}
 	e->cfg = *cfg;
 	e->pacing = pacing_new(cfg->per_server);
+	if (cfg->rates != NULL)
+		pacing_set_rates(e->pacing, cfg->rates);
 	for (int i = 0; i < TIMER_LISTS; i++)
 		timerq_init(&e->timers[i]);
 	TAILQ_INIT(&e->done);
@@ -152,7 +156,8 @@ engine_new(const struct engine_config *cfg, char *err, size_t errlen, bool *need
 	if ((e->tx = rawsend_open(cfg->ifname, cfg->src, err, errlen, need_privilege)) == NULL)
 		goto fail;
 	if (cfg->ipv6 &&
-	    (e->tx6 = rawsend_open6(cfg->ifname, cfg->src6, err, errlen, need_privilege)) == NULL)
+	    ((e->tx6 = rawsend_open6(cfg->ifname, cfg->src6, err, errlen, need_privilege)) == NULL ||
+	    (e->routes6 = route6_new(cfg->ifname, err, errlen)) == NULL))
 		goto fail;
 	if (cfg->port_lo == 0 ?
 	    !portblock_hold_free_dual(&e->ports, cfg->src, cfg->ipv6 ? cfg->src6 : NULL,
@@ -343,6 +348,7 @@ engine_free(struct engine *e)
 	tcp_pool_free(e->tcp);
 	rawsend_close(e->tx);
 	rawsend_close(e->tx6);
+	route6_free(e->routes6);
 	capture_close(e->rx);
 	portblock_release(&e->ports);
 	slot_table_free(e->slots);
@@ -431,7 +437,7 @@ engine_ask(struct engine *e, const struct dname *qname, uint16_t qtype,
 	struct exchange *x;
 
 	for (size_t i = 0; i < nservers && n < ENGINE_MAX_SERVERS; i++) {
-		if (servers[i].family == AF_INET6 && e->tx6 != NULL) {
+		if (servers[i].family == AF_INET6 && engine_reaches6(e, servers[i].bytes)) {
 			if (exclude_v6(e->exclude, servers[i].bytes)) {
 				excluded = true;
 				continue;
@@ -878,9 +884,9 @@ engine_step(struct engine *e, int max_wait_ms, int wake_fd)
 }
 
 bool
-engine_ipv6(const struct engine *e)
+engine_reaches6(struct engine *e, const uint8_t addr[16])
 {
-	return e->tx6 != NULL;
+	return e->tx6 != NULL && route6_reaches(e->routes6, addr);
 }
 
 bool

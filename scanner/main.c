@@ -18,6 +18,7 @@
 #include "resolver.h"
 #include "route.h"
 #include "scan.h"
+#include "serverrate.h"
 #include "suffix.h"
 #include "window.h"
 #include "ndjson.h"
@@ -51,7 +52,7 @@ enum { EXIT_USAGE = 2, EXIT_SIGNAL_BASE = 128 };
 /* The output's stdio buffer (see its setvbuf). */
 #define OUTPUT_BUFFER (64 << 10)
 
-/* --ipv6: auto probes IPv6 addresses when this host can send IPv6. */
+/* --ipv6: auto probes the IPv6 addresses this host routes to, when it has IPv6. */
 enum ipv6_mode { IPV6_AUTO, IPV6_ON, IPV6_OFF };
 
 /* Where --ipv6 auto looks for a route when the hints have no IPv6 server:
@@ -59,7 +60,7 @@ enum ipv6_mode { IPV6_AUTO, IPV6_ON, IPV6_OFF };
 #define IPV6_PROBE_DST "2001:503:ba3e::2:30"
 
 struct options {
-	const char *input, *output, *parents, *resume, *pcap, *stats, *exclude;
+	const char *input, *output, *parents, *resume, *pcap, *stats, *exclude, *server_rate;
 	const char *parent_zones[16];
 	unsigned nparent_zones;
 	struct engine_config eng;
@@ -84,11 +85,14 @@ usage(FILE *f)
 	    "                          (default: %s)\n"
 	    "  -r, --rate PPS          packets per second, all servers together (default 2000)\n"
 	    "      --per-server PPS    cap for any single server address (default %d; 0: none)\n"
+	    "      --server-rate FILE  caps by address block, lines 'CIDR PPS' (the most\n"
+	    "                          specific block wins; 0: none); --per-server elsewhere\n"
 	    "  -e, --interface IF      default: the interface of the route to the first server\n"
 	    "  -S, --source-ip IP      default: that interface's address\n"
-	    "      --ipv6 auto|on|off  probe IPv6 nameserver addresses; auto (default): when\n"
-	    "                          this host has an IPv6 route and a global or unique\n"
-	    "                          local source address; off: IPv6 addresses are data only\n"
+	    "      --ipv6 auto|on|off  probe each IPv6 nameserver address this host has a route\n"
+	    "                          to from a global or unique local source (the others:\n"
+	    "                          not_probed); auto (default): none when the interface\n"
+	    "                          has no such source; on: exit then; off: data only\n"
 	    "      --source-ip6 IP     IPv6 source address (default: the route's)\n"
 	    "      --source-port P[-Q] ports to send from (default: the first block of %d free\n"
 	    "                          ports above, else below, the kernel's ephemeral range)\n"
@@ -110,7 +114,8 @@ usage(FILE *f)
 	    "                          scan stops within 2 s, writes the lines decided and\n"
 	    "                          FILE (default on interruption: ./%s)\n"
 	    "      --shard I/N         scan only the I-th of N disjoint slices of the input\n"
-	    "                          (line k goes to slice k mod N + 1)\n"
+	    "                          (line k goes to slice k mod N + 1); every per-server\n"
+	    "                          cap is divided by N (to 0.001 at least)\n"
 	    "      --parent-zone FILE  take delegations and glue from this zone file (plain or\n"
 	    "                          gzip) instead of asking its zone's servers (repeatable,\n"
 	    "                          up to 16); with no -i and no domains: scan every\n"
@@ -263,6 +268,7 @@ parse_args(int argc, char **argv, struct options *o)
 		{ "shard", required_argument, NULL, 'H' },
 		{ "exclude", required_argument, NULL, 'X' },
 		{ "per-server", required_argument, NULL, 'B' },
+		{ "server-rate", required_argument, NULL, 'K' },
 		{ "parent-zone", required_argument, NULL, 'Y' },
 		{ "parent-only", no_argument, NULL, 'O' },
 		{ "shuffle", required_argument, NULL, 'F' },
@@ -324,6 +330,7 @@ parse_args(int argc, char **argv, struct options *o)
 			o->parent_zones[o->nparent_zones++] = optarg;
 			break;
 		case 'B': o->eng.per_server = (double)number(optarg, "--per-server", 0, 10000000); break;
+		case 'K': o->server_rate = optarg; break;
 		case 'F': o->shuffle = (unsigned)number(optarg, "--shuffle", 1, 65536); break;
 		case 'D':
 			o->seed = number(optarg, "--seed", 0, ULONG_MAX);
@@ -435,28 +442,33 @@ ipv6_probe_dst(const struct hints *h, uint8_t dst[16])
 }
 
 /*
- * Whether the engine sends IPv6, and from where: a global or unique local
+ * Whether the engine sends IPv6, and from where: one global or unique local
  * source on the interface the IPv4 queries leave by (one capture sees one
- * interface). --ipv6 on exits when that cannot be; auto goes without.
+ * interface): --source-ip6, else the one of the route to the first IPv6
+ * server of the hints (or a root server) when that route leaves there, else
+ * the interface's first. Which addresses are then probed is the engine's
+ * question, per address (engine_reaches6). --ipv6 on exits when there is no
+ * such source; auto goes without IPv6.
  */
 static void
 setup_ipv6(struct options *o, const struct hints *h)
 {
 	char ifname[IF_NAMESIZE] = "", errbuf[256];
 	uint8_t dst[16];
+	static const uint8_t unset[16];
 
 	if (o->ipv6 == IPV6_OFF)
 		return;
 	ipv6_probe_dst(h, dst);
+	if (memcmp(o->eng.src6, unset, 16) == 0 &&
+	    (!route_find6(dst, ifname, o->eng.src6, errbuf, sizeof(errbuf)) ||
+	    strcmp(ifname, o->eng.ifname) != 0))
+		memset(o->eng.src6, 0, 16);
+	strlcpy(ifname, o->eng.ifname, sizeof(ifname));
 	if (!route_find6(dst, ifname, o->eng.src6, errbuf, sizeof(errbuf))) {
 		if (o->ipv6 == IPV6_ON)
 			errx(1, "--ipv6 on: %s", errbuf);
-		return;
-	}
-	if (strcmp(ifname, o->eng.ifname) != 0) {
-		if (o->ipv6 == IPV6_ON)
-			errx(1, "--ipv6 on: IPv6 leaves by %s, IPv4 by %s; give -e for both", ifname,
-			    o->eng.ifname);
+		memset(o->eng.src6, 0, 16);
 		return;
 	}
 	o->eng.ipv6 = true;
@@ -553,6 +565,23 @@ on_zone_progress(void *ctx, const char *path, unsigned pass, uint64_t lines)
 	fprintf(stderr, "\r\033[Kreading %s before the scan, pass %u: %llu lines", path, pass,
 	    (unsigned long long)lines);
 	fflush(stderr);
+}
+
+/* --per-server for every address, shaped by --server-rate, shared by the shards. */
+static struct server_rates *
+load_server_rates(const struct options *o)
+{
+	struct server_rates *r = server_rates_new(o->eng.per_server, o->shards);
+	char errbuf[512];
+	FILE *f;
+
+	if (o->server_rate != NULL) {
+		f = open_config(o->server_rate, "");
+		if (!server_rates_read(r, f, o->server_rate, errbuf, sizeof(errbuf)))
+			bad_config(errbuf);
+		fclose(f);
+	}
+	return r;
 }
 
 /*
@@ -672,6 +701,7 @@ main(int argc, char **argv)
 	struct hints hints;
 	struct pcapdump *dump = NULL;
 	struct exclude *excl;
+	struct server_rates *rates;
 	struct zonefile *zones[16];
 	struct progress prog;
 	struct report_view final;
@@ -727,6 +757,7 @@ main(int argc, char **argv)
 	so.window = o.window;
 	so.rate = o.eng.rate;
 	so.exclude = excl = load_exclude(o.exclude);
+	o.eng.rates = rates = load_server_rates(&o);
 	so.shard = o.shard;
 	so.parent_only = o.parent_only;
 	shuffle = any_streamed(zones, o.nparent_zones) && !so.whole_zones ? LOOKUP_SHUFFLE :
@@ -802,6 +833,7 @@ main(int argc, char **argv)
 	exclude_free(excl);
 	resolver_free(r);
 	engine_free(e);
+	server_rates_free(rates);
 	for (unsigned i = 0; i < o.nparent_zones; i++)
 		zonefile_free(zones[i]);
 

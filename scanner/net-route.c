@@ -1,8 +1,10 @@
 /* net-route.c -- ask the kernel which source address reaches a server, then which interface has it (IPv4, IPv6). */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <ifaddrs.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -147,4 +149,121 @@ route_find6(const uint8_t dst[16], char ifname[IF_NAMESIZE], uint8_t src[16], ch
 		    inet_ntop(AF_INET6, src, text, sizeof(text)),
 		    ifname[0] != '\0' ? ifname : "any interface");
 	return found;
+}
+
+/* Answers kept, direct-mapped by a hash of the address. */
+#define ROUTE6_CACHE 4096
+
+struct route6_seen {
+	uint8_t addr[16];
+	bool known, reaches;
+};
+
+struct route6 {
+	int fd;				/* a UDP socket, connected to each address asked */
+	uint8_t (*src)[16];		/* the interface's usable addresses */
+	size_t nsrc;
+	struct route6_seen seen[ROUTE6_CACHE];
+};
+
+struct route6 *
+route6_new(const char *ifname, char *err, size_t errlen)
+{
+	struct route6 *r = calloc(1, sizeof(*r));
+	struct ifaddrs *ifa, *i;
+	size_t cap = 0;
+
+	if (r == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	r->fd = -1;
+	if (getifaddrs(&ifa) == -1) {
+		snprintf(err, errlen, "cannot list interfaces");
+		goto fail;
+	}
+	for (i = ifa; i != NULL; i = i->ifa_next) {
+		const uint8_t *a;
+
+		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET6 ||
+		    strcmp(i->ifa_name, ifname) != 0)
+			continue;
+		a = ((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr.s6_addr;
+		if (!route_usable6(a))
+			continue;
+		if (r->nsrc == cap) {
+			uint8_t (*more)[16] = reallocarray(r->src, cap ? cap * 2 : 8, 16);
+
+			if (more == NULL) {
+				snprintf(err, errlen, "out of memory");
+				freeifaddrs(ifa);
+				goto fail;
+			}
+			r->src = more;
+			cap = cap ? cap * 2 : 8;
+		}
+		memcpy(r->src[r->nsrc++], a, 16);
+	}
+	freeifaddrs(ifa);
+	if (r->nsrc == 0) {
+		snprintf(err, errlen, "interface %s has no global or unique local IPv6 address", ifname);
+		goto fail;
+	}
+	if ((r->fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1) {
+		snprintf(err, errlen, "IPv6 socket: %s", strerror(errno));
+		goto fail;
+	}
+	return r;
+fail:
+	route6_free(r);
+	return NULL;
+}
+
+void
+route6_free(struct route6 *r)
+{
+	if (r == NULL)
+		return;
+	if (r->fd != -1)
+		close(r->fd);
+	free(r->src);
+	free(r);
+}
+
+/* Connecting sends nothing: the kernel picks the route and the source, or
+ * says there is none (unreachable, blackhole and prohibit routes too). */
+static bool
+ask_kernel(struct route6 *r, const uint8_t dst[16])
+{
+	struct sockaddr_in6 sin;
+	socklen_t len = sizeof(sin);
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin6_family = AF_INET6;
+	sin.sin6_port = htons(53);
+	memcpy(&sin.sin6_addr, dst, 16);
+	if (connect(r->fd, (struct sockaddr *)&sin, sizeof(sin)) != 0 ||
+	    getsockname(r->fd, (struct sockaddr *)&sin, &len) != 0)
+		return false;
+	for (size_t i = 0; i < r->nsrc; i++)
+		if (memcmp(r->src[i], &sin.sin6_addr, 16) == 0)
+			return true;
+	return false;
+}
+
+bool
+route6_reaches(struct route6 *r, const uint8_t dst[16])
+{
+	uint64_t hi, lo;
+	struct route6_seen *s;
+
+	memcpy(&hi, dst, 8);
+	memcpy(&lo, dst + 8, 8);
+	s = &r->seen[((hi ^ lo * 0x9e3779b97f4a7c15ull) * 0xff51afd7ed558ccdull) >> 52];
+	if (!s->known || memcmp(s->addr, dst, 16) != 0) {
+		memcpy(s->addr, dst, 16);
+		s->known = true;
+		s->reaches = ask_kernel(r, dst);
+	}
+	return s->reaches;
 }

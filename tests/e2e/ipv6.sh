@@ -114,7 +114,7 @@ W=$GLUESCAN_WORLD_DIR
 scan() {
     local label=$1 rc=0
     shift
-    in_ns timeout 300 "$GLUESCAN" "${SCAN_OPTS[@]}" "$@" -p "$W/root.hints" -i "$W/domains.txt" \
+    in_ns timeout 300 "$GLUESCAN" "${SCAN_OPTS[@]}" "$@" -p "${HINTS:-$W/root.hints}" -i "$W/domains.txt" \
         -o "$TMP/$label.json" 2>"$TMP/$label.stderr" || rc=$?
     if [ "$rc" -eq 0 ]; then pass; else fail "[$label] gluescan exited $rc: $(head -c 300 "$TMP/$label.stderr")"; fi
     if [ "$(jq -r .domain "$TMP/$label.json" | sort | uniq -u | wc -l)" -eq "$(wc -l <"$W/domains.txt")" ]; then
@@ -160,6 +160,8 @@ probed_evidence() {
         'any(.ns[]; .name == "ns6.provider6.gv6" and .in_domain == false and .addrs == ["fd00::6:20:6"] and any(.servers[]; .addr == "fd00::6:20:6" and .result == "authoritative"))'
     evidence "$l" ok-v6tld.gv6only "the parent is not gv6only at fd00::6:2:1" \
         '.parent.zone == "gv6only" and .parent.server == "fd00::6:2:1"'
+    evidence "$l" ok-unrouted6.gv6 "2001:db8:6::53 (no route) not not_probed, or fd00::6:10:1 (routed) not authoritative" \
+        "$(result 2001:db8:6::53 not_probed) and $(result fd00::6:10:1 authoritative) and $(result 127.53.10.2 authoritative)"
 }
 
 scan auto
@@ -185,6 +187,29 @@ if jq -e -s '[.[] | .ns[]?.servers[]? | select((.addr | test(":")) and .result !
     pass
 else
     fail "[off] an IPv6 address was probed"
+fi
+
+# --- IPv6 to part of the space: decided per address -----------------------------
+# Hints without the root's IPv6 address: --ipv6 auto used to look for a route
+# to a root server (a.root-servers.net, outside every route here) and probe no
+# IPv6 address at all. Per address: those the namespace routes are probed
+# (ok-v6tld.gv6only's walk goes over IPv6), 2001:db8:6::53 is not.
+grep -v AAAA "$W/root.hints" >"$TMP/root4.hints"
+HINTS=$TMP/root4.hints scan part --pcap "$TMP/part.pcap"
+verdicts part "$W/expected.tsv"
+probed_evidence part
+if jq -e -s '[.[] | .problems[]? | select(.kind == "lame" and .addr == "2001:db8:6::53")] | length == 0' \
+    "$TMP/part.json" >/dev/null; then
+    pass
+else
+    fail "[part] the address without a route is lame"
+fi
+if command -v tshark >/dev/null &&
+    [ "$(tshark -r "$TMP/part.pcap" -Y 'ipv6.dst == 2001:db8:6::53' 2>/dev/null | wc -l)" -eq 0 ] &&
+    [ "$(tshark -r "$TMP/part.pcap" -Y 'ipv6.dst == fd00::6:10:1' 2>/dev/null | wc -l)" -gt 0 ]; then
+    pass
+else
+    fail "[part] a packet went to an address without a route, or none to fd00::6:10:1"
 fi
 
 # --- the options: --ipv6 on where the host cannot send IPv6, bad values -------

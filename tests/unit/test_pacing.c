@@ -1,9 +1,11 @@
 /* test_pacing.c -- the per-server cap on a simulated clock: never above it in any second,
  * and reached however high it is, not one packet per turn of the event loop. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "pacing.h"
+#include "serverrate.h"
 
 #define NS 1000000000ull
 #define MAX_SERVERS 4
@@ -247,4 +249,93 @@ Test(pacing, ipv6_servers_have_caps_of_their_own)
 	while ((it = pacing_pop_any(p)) != NULL)
 		free(it);
 	pacing_free(p);
+}
+
+/* The most packets in any window [t, t + span). */
+static size_t
+max_in(const uint64_t *at, size_t n, uint64_t span)
+{
+	size_t best = 0, j = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		while (j < n && at[j] < at[i] + span)
+			j++;
+		if (j - i > best)
+			best = j - i;
+	}
+	return best;
+}
+
+/* Caps from a --server-rate file: each server is held to its own, and a slow
+ * server's long wait for a token holds up no other. */
+Test(pacing, caps_per_server)
+{
+	static const char file[] = "127.53.0.2 5\n127.53.0.3 0.5\n127.53.0.4 0\n";
+	struct server_rates *r = server_rates_new(200, 1);
+	FILE *f = fmemopen((void *)file, sizeof(file) - 1, "r");
+	struct pacing *p = pacing_new(200);
+	size_t waiting[MAX_SERVERS] = { 0 };
+	uint64_t now = 1000 * NS, end = now + 6 * NS;
+	struct log l = { 0 };
+	struct paced *pd;
+	char err[128];
+
+	cr_assert(server_rates_read(r, f, "caps", err, sizeof(err)), "%s", err);
+	fclose(f);
+	pacing_set_rates(p, r);
+	for (; now < end; now += NS / 1000) {
+		top_up(p, MAX_SERVERS, 64, waiting);
+		for (unsigned i = 0; i < 64 && (pd = pacing_pop(p, now)) != NULL; i++) {
+			struct item *it = (struct item *)pd;
+
+			log_add(&l, it->server, now);
+			waiting[it->server]--;
+			free(it);
+		}
+	}
+	cr_assert_leq(max_in(l.at[0], l.n[0], NS), 200);
+	cr_assert_geq(l.n[0], 0.98 * 200 * 6, "the default cap: %zu", l.n[0]);
+	cr_assert_leq(max_in(l.at[1], l.n[1], NS), 5);
+	cr_assert_geq(l.n[1], 5 * 6 - 1, "%zu", l.n[1]);
+	cr_assert_leq(max_in(l.at[2], l.n[2], 2 * NS), 1, "0.5 a second: one in any 2 s");
+	cr_assert_geq(l.n[2], 3, "%zu", l.n[2]);
+	cr_assert_geq(l.n[3], 6 * 1000 * 30, "no cap: %zu", l.n[3]);
+	while ((pd = pacing_pop_any(p)) != NULL)
+		free(pd);
+	pacing_free(p);
+	server_rates_free(r);
+	log_free(&l);
+}
+
+/* Servers of different caps go idle side by side: each is forgotten when its
+ * own bucket is full, the fast ones not kept waiting behind a slow one. */
+Test(pacing, idle_servers_of_other_caps_are_forgotten)
+{
+	static const char file[] = "127.53.0.1 0.01\n";
+	struct server_rates *r = server_rates_new(1000, 1);
+	FILE *f = fmemopen((void *)file, sizeof(file) - 1, "r");
+	struct pacing *p = pacing_new(1000);
+	struct paced *pd;
+	char err[128];
+
+	cr_assert(server_rates_read(r, f, "caps", err, sizeof(err)), "%s", err);
+	fclose(f);
+	pacing_set_rates(p, r);
+	pacing_push(p, 0x7f350001, &item_new(0)->paced);
+	free(pacing_pop(p, NS));
+	for (uint32_t s = 2; s < 1000; s++) {
+		pacing_push(p, 0x7f350000 + s, &item_new(1)->paced);
+		pd = pacing_pop(p, NS);
+		cr_assert_not_null(pd);
+		free(pd);
+	}
+	cr_assert_null(pacing_pop(p, 2 * NS));
+	cr_assert_eq(pacing_servers(p), 1, "only the slow server is still remembered: %zu",
+	    pacing_servers(p));
+	cr_assert_null(pacing_pop(p, 90 * NS));
+	cr_assert_eq(pacing_servers(p), 1);
+	cr_assert_null(pacing_pop(p, 102 * NS));
+	cr_assert_eq(pacing_servers(p), 0);
+	pacing_free(p);
+	server_rates_free(r);
 }

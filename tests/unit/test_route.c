@@ -1,6 +1,7 @@
 /* test_route.c -- which IPv6 source addresses can reach other hosts. */
 #include <arpa/inet.h>
 #include <criterion/criterion.h>
+#include <string.h>
 
 #include "route.h"
 
@@ -30,4 +31,14 @@ Test(route, sources_that_reach_no_server)
 	cr_assert_not(usable("ff02::1"), "multicast");
 	cr_assert_not(usable("::ffff:192.0.2.1"), "IPv4-mapped");
 	cr_assert_not(usable("fec0::1"), "site-local, deprecated");
+}
+
+/* An interface without a global or unique local address reaches no IPv6
+ * server (the scan then has no IPv6): said, not a crash or an empty table. */
+Test(route, no_usable_source_no_ipv6)
+{
+	char err[128] = "";
+
+	cr_assert_null(route6_new("gs-no-such0", err, sizeof(err)));
+	cr_assert(strstr(err, "gs-no-such0") != NULL, "%s", err);
 }

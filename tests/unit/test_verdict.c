@@ -1160,3 +1160,43 @@ Test(verdict, parent_only_finds_only_what_the_parent_shows)
 	verdict_free(&v);
 	evidence_free(&ev);
 }
+
+/* What a server leaves open (deleg-domain asks an answer-only server "D NS"
+ * first, and by name only what is still open after its additional section). */
+Test(evidence, glue_open_until_every_type_is_confirmed)
+{
+	struct evidence ev;
+	uint8_t n1, n2, s1, s2;
+
+	ev_init(&ev, "example.com.");
+	n1 = GLUE(&ev, "ns1.example.com.", "192.0.2.1", "2001:db8::1");
+	n2 = GLUE(&ev, "ns2.example.com.", "192.0.2.2");
+	(void)RESOLVED(&ev, "ns.provider.net.", "198.51.100.1");
+	s1 = server(&ev, "192.0.2.1", PROBE_AUTHORITATIVE);
+	s2 = server(&ev, "192.0.2.2", PROBE_AUTHORITATIVE);
+	cr_assert(evidence_glue_open(&ev, s1), "nothing listed yet");
+	ADDITIONAL_A(&ev, n1, "192.0.2.1", "192.0.2.1");
+	ADDITIONAL_A(&ev, n2, "192.0.2.1", "192.0.2.2");
+	cr_assert(evidence_confirmed(&ev, n1, s1, DNS_TYPE_A));
+	cr_assert_not(evidence_confirmed(&ev, n1, s1, DNS_TYPE_AAAA));
+	cr_assert(evidence_glue_open(&ev, s1), "ns1's AAAA glue is not confirmed");
+	child(&ev, n1, "192.0.2.1", DNS_TYPE_AAAA, CHILD_ADDITIONAL, "2001:db8::1", (const char *)NULL);
+	cr_assert_not(evidence_glue_open(&ev, s1), "every type of every glued name confirmed");
+	cr_assert(evidence_glue_open(&ev, s2), "another server's additional section says nothing of s2");
+	ADDITIONAL_A(&ev, n1, "192.0.2.2", "192.0.2.9");
+	cr_assert_not(evidence_confirmed(&ev, n1, s2, DNS_TYPE_A), "a different address confirms nothing");
+	evidence_free(&ev);
+}
+
+Test(evidence, out_of_domain_names_leave_nothing_open)
+{
+	struct evidence ev;
+	uint8_t s;
+
+	ev_init(&ev, "example.com.");
+	(void)RESOLVED(&ev, "ns1.provider.net.", "198.51.100.1");
+	(void)RESOLVED(&ev, "ns2.provider.net.", "198.51.100.2");
+	s = server(&ev, "198.51.100.1", PROBE_AUTHORITATIVE);
+	cr_assert_not(evidence_glue_open(&ev, s), "no glue to confirm: no D NS for it");
+	evidence_free(&ev);
+}

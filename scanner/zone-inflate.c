@@ -7,6 +7,7 @@
  * everything else stay on one thread. */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,6 +143,8 @@ struct inflater *
 inflater_start(int fd, const char *path)
 {
 	struct inflater *in = calloc(1, sizeof(*in));
+	sigset_t all, old;
+	bool started;
 
 	if (in == NULL)
 		return NULL;
@@ -155,7 +158,12 @@ inflater_start(int fd, const char *path)
 	pthread_mutex_init(&in->lock, NULL);
 	pthread_cond_init(&in->filled, NULL);
 	pthread_cond_init(&in->emptied, NULL);
-	if (pthread_create(&in->thread, NULL, run, in) != 0) {
+	/* The thread takes no signal: SIGINT and SIGTERM are the event loop's. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	started = pthread_create(&in->thread, NULL, run, in) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!started) {
 		inflateEnd(&in->zs);
 		goto fail;
 	}

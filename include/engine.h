@@ -113,9 +113,9 @@ bool engine_reaches6(struct engine *e, const uint8_t addr[16]);
  * wake_fd, when not -1, is readable), run timers. */
 void engine_step(struct engine *e, int max_wait_ms, int wake_fd);
 bool engine_idle(const struct engine *e);
-/* Questions waiting to be sent; *capped: every one of them waits for its
- * server's --per-server cap (none could leave now whatever the rate). */
-size_t engine_queued(const struct engine *e, bool *capped);
+/* Questions waiting to be sent that the rate could send soon; *capped: the
+ * others, waiting for their server's --per-server cap whatever the rate. */
+size_t engine_queued(const struct engine *e, size_t *capped);
 uint64_t engine_last_send_ns(const struct engine *e);
 /* Settle every question, now and from now on, as a final timeout. */
 void engine_drain(struct engine *e);

@@ -35,6 +35,9 @@ struct paced *pacing_pop(struct pacing *p, uint64_t now_ns);
 /* Any waiting item, cap or not (to drain). */
 struct paced *pacing_pop_any(struct pacing *p);
 size_t pacing_waiting(const struct pacing *p);
+/* Of those, the ones that wait for their server's cap: past what its bucket
+ * holds (10 ms of the cap), so no rate could send them sooner. */
+size_t pacing_held(const struct pacing *p);
 /* When pacing_pop may next return something (now if it may already; UINT64_MAX if nothing waits). */
 uint64_t pacing_next_ns(const struct pacing *p, uint64_t now_ns);
 /* Servers tracked right now (memory is bounded by the active ones). */

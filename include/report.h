@@ -5,12 +5,14 @@
 #include <stdio.h>
 
 #include "engine.h"
+#include "resolver.h"
 #include "scan.h"
 #include "zonefile.h"
 
 struct report_view {
 	const struct scan_counts *counts;
 	const struct engine_stats *net;
+	const struct resolver_stats *caches;	/* NULL: not reported */
 	double elapsed_s;
 	uint64_t bytes_read, bytes_total;	/* input position; total 0 when unknown (a pipe) */
 	uint64_t lines_total;	/* lines the scan will write, when known in advance (else 0) */

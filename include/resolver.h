@@ -47,8 +47,21 @@ struct host_result {
 
 typedef void host_fn(void *ctx, const struct host_result *r);
 
+/* How the zone-cut and host caches fared, for --stats. */
+struct resolver_stats {
+	uint64_t host_hits;		/* a name asked for again, answered from the cache */
+	uint64_t host_misses;		/* a name resolved (again, after an eviction) */
+	uint64_t host_evictions;	/* idle names forgotten to stay within memory */
+	uint64_t zone_hits;		/* a walk that began at a learnt zone, not at the hints */
+	uint64_t zone_evictions;	/* idle learnt zones forgotten */
+};
+
 struct resolver *resolver_new(struct engine *e);
 void resolver_free(struct resolver *r);
+/* The caches keep their idle entries within this many bytes together (a
+ * share of --max-memory; 0: the default's share). */
+void resolver_set_memory(struct resolver *r, uint64_t max_memory);
+const struct resolver_stats *resolver_stats(const struct resolver *r);
 /* Seed the zone-cut cache; returns how many zones it learnt. */
 size_t resolver_add_hints(struct resolver *r, const struct hints *h);
 struct zonefile;

@@ -10,6 +10,7 @@
 #include "resolver.h"
 #include "resume.h"
 #include "verdict.h"
+#include "window.h"
 
 struct scan_counts;
 struct exclude;
@@ -49,6 +50,7 @@ struct scan_counts {
 	uint64_t decided;	/* domains with a verdict, invalid lines included */
 	uint64_t in_flight, max_in_flight;	/* domains started and not yet decided */
 	int hold;		/* enum window_hold: what keeps more from starting */
+	uint64_t hold_ns[HOLD_COUNT];	/* the scan's wall time in each hold, at its end */
 };
 
 enum scan_end {

@@ -10,8 +10,8 @@
 enum window_hold {
 	HOLD_NONE,	/* nothing: it grows as input comes */
 	HOLD_RATE,	/* enough questions wait to use the --rate budget */
-	HOLD_CPU,	/* questions wait, yet fewer leave than --rate allows: this host is the limit */
-	HOLD_CAPS,	/* the questions waiting are for servers at their --per-server cap */
+	HOLD_CPU,	/* questions wait, fewer leave than --rate allows, and the loop is busy: its CPU is the limit */
+	HOLD_CAPS,	/* a second of the rate of questions waits for servers at their --per-server cap */
 	HOLD_MEMORY,	/* --max-memory reached */
 	HOLD_WINDOW,	/* the --window bound reached */
 	HOLD_PLATEAU,	/* more in flight no longer raised the rate: servers or network are the limit */
@@ -22,8 +22,8 @@ const char *window_hold_name(enum window_hold h);
 
 /* What the engine has waiting right now. */
 struct window_load {
-	size_t queued;		/* questions waiting to be sent */
-	int capped;		/* every one of them waits for a server's --per-server cap */
+	size_t queued;		/* questions waiting that the rate may send now */
+	size_t capped;		/* questions waiting for their server's --per-server cap */
 	uint64_t sent;		/* packets sent since the start */
 	uint64_t answered;	/* answers matched since the start */
 	uint64_t rtt_ns;	/* their round trips, summed */
@@ -39,6 +39,9 @@ struct window {
 	uint64_t rss, rss_ns;	/* resident size, as last read */
 	uint64_t rate_ns, rate_sent;	/* the send rate is measured over ~1 s */
 	double sent_per_s;
+	uint64_t (*cpu_clock)(void);	/* the loop's CPU time, ns (a test may set its own) */
+	uint64_t rate_cpu_ns;
+	double busy;		/* the loop's CPU time over the wall time, that second */
 	/* The limit found by probing: doubled while that raises the rate of
 	 * answers (or, unreached, leaves their round trips as short), set back
 	 * when it does not. */
@@ -56,6 +59,8 @@ struct window {
 	bool trial_lost;	/* since the last doubling, more answers came only to a retry */
 	double rate_prev, rtt_prev;	/* the last period's */
 	enum window_hold hold;
+	uint64_t hold_since_ns;
+	uint64_t hold_ns[HOLD_COUNT];	/* wall time spent in each hold */
 };
 
 void window_init(struct window *w, double rate, unsigned bound, uint64_t max_memory, uint64_t now_ns);
@@ -65,7 +70,9 @@ void window_init(struct window *w, double rate, unsigned bound, uint64_t max_mem
  * below it another domain is admitted (at most `rate` domains a second, since
  * each costs at least one packet), so round trips and silent servers never
  * leave the budget idle; above it, or at the memory or --window bound, the
- * window stops growing and w->hold says why. A domain limit found by probing
+ * window stops growing and w->hold says why. Questions waiting for a
+ * server's cap are no backlog, and their domains do not count against the
+ * probed limit: only a second of the rate of them stops the window. A domain limit found by probing
  * keeps the window from growing where more in flight would only queue at the
  * servers (at zero latency a server's socket buffer holds thousands).
  */

@@ -897,12 +897,10 @@ engine_idle(const struct engine *e)
 }
 
 size_t
-engine_queued(const struct engine *e, bool *capped)
+engine_queued(const struct engine *e, size_t *capped)
 {
-	uint64_t now = engine_now_ns();
-
-	*capped = e->nqueued > 0 && pacing_next_ns(e->pacing, now) > now;
-	return e->nqueued;
+	*capped = pacing_held(e->pacing);
+	return e->nqueued - *capped;
 }
 
 uint64_t

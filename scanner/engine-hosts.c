@@ -25,17 +25,28 @@ park(struct resolver *r, struct host *h)
 	TAILQ_INSERT_TAIL(&r->host_lru, h, lru);
 	h->in_lru = true;
 	r->hosts_idle++;
+	r->hosts_idle_bytes += host_bytes();
 	host_trim(r);
 }
 
+size_t
+host_bytes(void)
+{
+	return sizeof(struct host) + CACHE_ENTRY_OVERHEAD;
+}
+
+/* Forget the least recently used idle names past the cache's memory (or count). */
 void
 host_trim(struct resolver *r)
 {
 	struct host *h;
 
-	while (!r->aborting && r->hosts_idle > HOST_CACHE_MAX && (h = TAILQ_FIRST(&r->host_lru)) != NULL) {
+	while (!r->aborting && (r->hosts_idle_bytes > r->cache_bytes || r->hosts_idle > HOST_CACHE_MAX) &&
+	    (h = TAILQ_FIRST(&r->host_lru)) != NULL) {
 		TAILQ_REMOVE(&r->host_lru, h, lru);
 		r->hosts_idle--;
+		r->hosts_idle_bytes -= host_bytes();
+		r->stats.host_evictions++;
 		RB_REMOVE(host_tree, &r->hosts, h);
 		free(h);
 	}
@@ -171,6 +182,7 @@ host_chained(struct resolver *r, const struct dname *name, const struct chain *c
 	if ((h = RB_FIND(host_tree, &r->hosts, &key)) != NULL) {
 		if (h->done) {
 			touch(r, h);
+			r->stats.host_hits++;
 			fn(ctx, &h->result);
 			return;
 		}
@@ -185,6 +197,7 @@ host_chained(struct resolver *r, const struct dname *name, const struct chain *c
 		}
 		if ((h = calloc(1, sizeof(*h))) == NULL)
 			err(1, "out of memory");
+		r->stats.host_misses++;
 		h->name = *name;
 		h->resolver = r;
 		h->result.v4 = h->v4;

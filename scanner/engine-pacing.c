@@ -1,5 +1,6 @@
 /* engine-pacing.c -- one token bucket and one FIFO per server address, served round-robin. */
 #include <err.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/tree.h>
 
@@ -48,6 +49,7 @@ struct pacing {
 	const struct server_rates *rates;
 	struct server_tree servers;
 	size_t nservers, nwaiting;
+	size_t held;			/* questions past what their server's bucket holds */
 	/*
 	 * ready: work and a token; sleeping: work, no token yet; idle: no work,
 	 * kept until its bucket is full again (forgetting it sooner would let a
@@ -233,6 +235,14 @@ go_idle(struct pacing *p, struct server *s)
 	move(p, s, IN_IDLE);
 }
 
+/* A server's questions past the first `depth` wait for its cap: its bucket
+ * holds no more (10 ms of the cap). Without a cap, none waits. */
+static size_t
+depth(const struct server *s)
+{
+	return s->b.rate > 0 ? (size_t)(s->b.full / UNIT) : SIZE_MAX;
+}
+
 /* Inlined into both callers: pacing_push runs once per packet sent. */
 static inline void __attribute__((always_inline))
 push(struct pacing *p, uint64_t hi, uint64_t lo, struct paced *item)
@@ -254,7 +264,8 @@ push(struct pacing *p, uint64_t hi, uint64_t lo, struct paced *item)
 		p->nservers++;
 	}
 	TAILQ_INSERT_TAIL(&s->waiting, item, link);
-	s->nwaiting++;
+	if (++s->nwaiting > depth(s))
+		p->held++;
 	p->nwaiting++;
 	if (s->in == IN_NONE || s->in == IN_IDLE)
 		move(p, s, IN_READY);
@@ -284,7 +295,8 @@ take(struct pacing *p, struct server *s)
 	struct paced *item = TAILQ_FIRST(&s->waiting);
 
 	TAILQ_REMOVE(&s->waiting, item, link);
-	s->nwaiting--;
+	if (s->nwaiting-- > depth(s))
+		p->held--;
 	p->nwaiting--;
 	return item;
 }
@@ -364,6 +376,12 @@ size_t
 pacing_waiting(const struct pacing *p)
 {
 	return p->nwaiting;
+}
+
+size_t
+pacing_held(const struct pacing *p)
+{
+	return p->held;
 }
 
 uint64_t

@@ -53,8 +53,10 @@ zone_deepest(struct resolver *r, const struct dname *name, bool strictly_above)
 
 		if (!dname_strip(name, strip, &d))
 			break;
-		if ((z = zone_find(r, &d)) != NULL)
+		if ((z = zone_find(r, &d)) != NULL) {
+			r->stats.zone_hits += !z->pinned;
 			return z;
+		}
 	}
 	return NULL;
 }
@@ -109,19 +111,29 @@ zone_use(struct resolver *r, struct zone *z)
 		TAILQ_REMOVE(&r->zone_lru, z, lru);
 		z->in_lru = false;
 		r->zones_idle--;
+		r->zones_idle_bytes -= z->lru_bytes;
 	}
 	z->users++;
 }
 
-/* Forget the least recently used idle zones beyond the cache's size. */
+size_t
+zone_bytes(const struct zone *z)
+{
+	return sizeof(*z) + z->nns * sizeof(*z->ns) + 2 * CACHE_ENTRY_OVERHEAD;
+}
+
+/* Forget the least recently used idle zones past the cache's memory (or count). */
 void
 zone_trim(struct resolver *r)
 {
 	struct zone *z;
 
-	while (!r->aborting && r->zones_idle > ZONE_CACHE_MAX && (z = TAILQ_FIRST(&r->zone_lru)) != NULL) {
+	while (!r->aborting && (r->zones_idle_bytes > r->cache_bytes || r->zones_idle > ZONE_CACHE_MAX) &&
+	    (z = TAILQ_FIRST(&r->zone_lru)) != NULL) {
 		TAILQ_REMOVE(&r->zone_lru, z, lru);
 		r->zones_idle--;
+		r->zones_idle_bytes -= z->lru_bytes;
+		r->stats.zone_evictions++;
 		RB_REMOVE(zone_tree, &r->zones, z);
 		zone_free(z);
 	}
@@ -136,6 +148,8 @@ zone_release(struct resolver *r, struct zone *z)
 	TAILQ_INSERT_TAIL(&r->zone_lru, z, lru);
 	z->in_lru = true;
 	r->zones_idle++;
+	z->lru_bytes = zone_bytes(z);
+	r->zones_idle_bytes += z->lru_bytes;
 	zone_trim(r);
 }
 

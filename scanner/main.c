@@ -786,6 +786,7 @@ main(int argc, char **argv)
 	}
 	engine_set_exclude(e, excl);
 	r = resolver_new(e);
+	resolver_set_memory(r, so.max_memory);
 	resolver_add_hints(r, &hints);
 	hints_free(&hints);
 	for (unsigned i = 0; i < o.nparent_zones; i++)
@@ -813,6 +814,7 @@ main(int argc, char **argv)
 		errx(EXIT_USAGE, "%s: the input is not the one this resume file was written for",
 		    o.resume);
 	final = view(&prog, &counts, &at);
+	final.caches = resolver_stats(r);
 	if (prog.tty)
 		fputc('\n', stderr);
 	if (!o.quiet)

@@ -109,8 +109,18 @@ report_stats_json(FILE *f, const struct report_view *v)
 	    (unsigned long long)n->drop_malformed, (unsigned long long)n->capture_malformed,
 	    (unsigned long long)n->kernel_drops);
 	fprintf(f, "\"questions_excluded\":%llu,", (unsigned long long)n->excluded);
-	fprintf(f, "\"domains_in_flight_max\":%llu,\"window_held_by\":\"%s\",",
+	fprintf(f, "\"domains_in_flight_max\":%llu,\"window_held_by\":\"%s\",\"window_held_s\":{",
 	    (unsigned long long)c->max_in_flight, window_hold_name((enum window_hold)c->hold));
+	for (int h = 0; h < HOLD_COUNT; h++)
+		fprintf(f, "%s\"%s\":%.3f", h > 0 ? "," : "", window_hold_name((enum window_hold)h),
+		    (double)c->hold_ns[h] / 1e9);
+	fprintf(f, "},");
+	if (v->caches != NULL)
+		fprintf(f, "\"caches\":{\"host\":{\"hits\":%llu,\"misses\":%llu,\"evictions\":%llu},"
+		    "\"zone\":{\"hits\":%llu,\"evictions\":%llu}},",
+		    (unsigned long long)v->caches->host_hits, (unsigned long long)v->caches->host_misses,
+		    (unsigned long long)v->caches->host_evictions, (unsigned long long)v->caches->zone_hits,
+		    (unsigned long long)v->caches->zone_evictions);
 	fprintf(f, "\"retries\":%llu,\"timeouts\":%llu,\"truncated\":%llu,\"tcp\":%llu,"
 	    "\"tcp_failures\":%llu,",
 	    (unsigned long long)n->retries, (unsigned long long)n->timeouts,

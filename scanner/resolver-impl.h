@@ -2,6 +2,7 @@
 #ifndef GLUESCAN_RESOLVER_IMPL_H
 #define GLUESCAN_RESOLVER_IMPL_H
 
+#include <stdint.h>
 #include <sys/queue.h>
 #include <sys/tree.h>
 
@@ -15,15 +16,23 @@
 #define ZONE_MAX_NS 16
 /* NS names of a glueless zone we resolve before giving up on it. */
 #define ZONE_RESOLVE_NS 4
-/* Learned zones and resolved host names kept at most: past that the least
+/*
+ * Idle learned zones and resolved host names are kept while they fit in a
+ * share of --max-memory each (resolver_set_memory): past that the least
  * recently used idle one is forgotten, so memory is bounded whatever the
- * input (zones from the hints and zone files always stay). */
+ * input (zones from the hints and zone files always stay). The internet has
+ * millions of NS names; each is asked once while they fit. A build may bound
+ * the caches by count as well (the tinycache test build: one entry each).
+ */
+#define CACHE_SHARE_DIV 8
 #ifndef ZONE_CACHE_MAX
-#define ZONE_CACHE_MAX 8192
+#define ZONE_CACHE_MAX SIZE_MAX
 #endif
 #ifndef HOST_CACHE_MAX
-#define HOST_CACHE_MAX 16384
+#define HOST_CACHE_MAX SIZE_MAX
 #endif
+/* What a cached entry costs beside its struct: the allocator's header, rounding. */
+#define CACHE_ENTRY_OVERHEAD 32
 
 /* Walks come in two sizes (engine-walk.c). */
 #define WALK_SIZES 2
@@ -54,6 +63,7 @@ struct zone {
 	RB_ENTRY(zone) link;
 	TAILQ_ENTRY(zone) lru;		/* idle: forgettable, least recently used first */
 	bool in_lru, pinned;		/* pinned: from the hints or a zone file */
+	size_t lru_bytes;		/* in_lru: what it counts for in the cache */
 	int users;			/* walks standing at this zone */
 	struct dname name;
 	const struct zonefile *file;	/* answered from its zone file, not over the network */
@@ -102,6 +112,9 @@ struct resolver {
 	struct zone_lru zone_lru;
 	struct host_lru host_lru;
 	size_t zones_idle, hosts_idle;
+	size_t zones_idle_bytes, hosts_idle_bytes;	/* what the idle ones hold */
+	size_t cache_bytes;		/* the most each cache's idle entries may hold */
+	struct resolver_stats stats;
 	struct pool walks[WALK_SIZES];	/* finished walks, for the next ones, by size */
 	struct flight_tree flights;	/* referrals being asked for, walks waiting on them */
 	bool aborting;		/* nothing is forgotten while the trees are walked */
@@ -131,6 +144,9 @@ void zone_release(struct resolver *r, struct zone *z);
 void zone_free(struct zone *z);
 void zone_trim(struct resolver *r);
 void host_trim(struct resolver *r);
+/* The memory a cached entry holds, for the caches' share. */
+size_t zone_bytes(const struct zone *z);
+size_t host_bytes(void);
 
 /* Walks and hosts with an explicit chain. */
 void walk_chained(struct resolver *r, const struct dname *qname, uint16_t qtype, bool find_cut,

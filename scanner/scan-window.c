@@ -1,5 +1,6 @@
 /* scan-window.c -- admit domains while the send budget would otherwise go unused. */
 #include <stdio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "window.h"
@@ -18,8 +19,16 @@
 #define BURST_MIN 64
 /* Resident size is read from /proc at most this often. */
 #define RSS_EVERY_NS 50000000u
-/* Questions behind per-server caps past this many seconds of the rate: stop growing. */
+/*
+ * Questions waiting for per-server caps are no backlog: the rate cannot
+ * send them sooner, and domains for other servers may start beside them.
+ * Past this many seconds of the rate of them, though, the window stops
+ * growing: each is a domain held in memory, and one busy server's queue
+ * (or its zone's) would otherwise take in the whole input.
+ */
 #define CAPPED_S 1.0
+/* The loop busy this share of the wall time, or more: its CPU is the limit. */
+#define CPU_BUSY 0.9
 /*
  * The probe of the limit: every period, while the limit held admissions
  * back, double it (a domain's first question leaves at once, so the rate
@@ -80,11 +89,23 @@ burst(const struct window *w)
 	return b < BURST_MIN ? BURST_MIN : b;
 }
 
+static uint64_t
+thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 void
 window_init(struct window *w, double rate, unsigned bound, uint64_t max_memory, uint64_t now_ns)
 {
 	*w = (struct window){ .rate = rate, .bound = bound, .max_memory = max_memory,
-	    .last_ns = now_ns, .rate_ns = now_ns, .limit = LIMIT_START, .probe_ns = now_ns };
+	    .last_ns = now_ns, .rate_ns = now_ns, .limit = LIMIT_START, .probe_ns = now_ns,
+	    .hold_since_ns = now_ns, .cpu_clock = thread_cpu_ns };
+	w->rate_cpu_ns = w->cpu_clock();
 	w->tokens = burst(w);
 	if (w->limit > bound)
 		w->limit = bound;
@@ -112,8 +133,12 @@ measure(struct window *w, const struct window_load *l, uint64_t now)
 		w->rss_ns = now;
 	}
 	if (now - w->rate_ns >= 1000000000u) {
+		uint64_t cpu = w->cpu_clock();
+
 		w->sent_per_s = (double)(l->sent - w->rate_sent) * 1e9 / (double)(now - w->rate_ns);
+		w->busy = (double)(cpu - w->rate_cpu_ns) / (double)(now - w->rate_ns);
 		w->rate_sent = l->sent;
+		w->rate_cpu_ns = cpu;
 		w->rate_ns = now;
 	}
 	w->tokens += (double)(now - w->last_ns) * w->rate / 1e9;
@@ -231,39 +256,52 @@ probe(struct window *w, const struct window_load *l, uint64_t now)
 	end_period(w, rate, rtt);
 }
 
-unsigned
-window_room(struct window *w, unsigned active, const struct window_load *l, uint64_t now)
+/* Why the window may not grow now; HOLD_NONE if it may. *moving: the
+ * domains that count against the probed limit. */
+static enum window_hold
+held_by(struct window *w, unsigned active, const struct window_load *l, unsigned *moving)
 {
-	double backlog = w->rate * BACKLOG_S, room;
+	double backlog = w->rate * BACKLOG_S;
 
-	measure(w, l, now);
-	probe(w, l, now);
 	if (backlog < BACKLOG_MIN)
 		backlog = BACKLOG_MIN;
 	if (backlog > BACKLOG_MAX)
 		backlog = BACKLOG_MAX;
-	if (active >= w->bound) {
-		w->hold = HOLD_WINDOW;
-		return 0;
+	/* A domain waiting for a cap has (nearly always) one question there:
+	 * it is parked, not in the way of the servers the limit measures. */
+	*moving = l->capped < active ? active - (unsigned)l->capped : 0;
+	if (active >= w->bound)
+		return HOLD_WINDOW;
+	if (w->max_memory > 0 && w->rss >= w->max_memory)
+		return HOLD_MEMORY;
+	if ((double)l->queued >= backlog) {
+		/* Enough to send: the rate is used, or this loop cannot keep up. */
+		return w->busy >= CPU_BUSY && w->sent_per_s < 0.9 * w->rate ? HOLD_CPU : HOLD_RATE;
 	}
-	if (w->max_memory > 0 && w->rss >= w->max_memory) {
-		w->hold = HOLD_MEMORY;
-		return 0;
-	}
-	if (l->capped && (double)l->queued >= w->rate * CAPPED_S) {
-		w->hold = HOLD_CAPS;
-		return 0;
-	}
-	if (!l->capped && (double)l->queued >= backlog) {
-		w->hold = w->sent_per_s > 0 && w->sent_per_s < 0.9 * w->rate ? HOLD_CPU : HOLD_RATE;
-		return 0;
-	}
-	if (active >= w->limit) {
+	if ((double)l->capped >= w->rate * CAPPED_S)
+		return HOLD_CAPS;
+	if (*moving >= w->limit) {
 		w->limited = true;
-		w->hold = HOLD_PLATEAU;
-		return 0;
+		return HOLD_PLATEAU;
 	}
-	room = w->tokens < (double)(w->limit - active) ? w->tokens : (double)(w->limit - active);
+	return HOLD_NONE;
+}
+
+unsigned
+window_room(struct window *w, unsigned active, const struct window_load *l, uint64_t now)
+{
+	unsigned moving;
+	double room;
+
+	measure(w, l, now);
+	probe(w, l, now);
+	if (now > w->hold_since_ns) {
+		w->hold_ns[w->hold] += now - w->hold_since_ns;
+		w->hold_since_ns = now;
+	}
+	if ((w->hold = held_by(w, active, l, &moving)) != HOLD_NONE)
+		return 0;
+	room = w->tokens < (double)(w->limit - moving) ? w->tokens : (double)(w->limit - moving);
 	/* Out of admission tokens: domains start as fast as the rate allows. */
 	w->hold = room < 1 ? HOLD_RATE : HOLD_NONE;
 	return room < 1 ? 0 : (unsigned)room;

@@ -338,11 +338,9 @@ static unsigned
 room(struct scan *s, struct engine *e)
 {
 	struct window_load l;
-	bool capped;
 	const struct engine_stats *c = engine_counters(e);
 
-	l.queued = engine_queued(e, &capped);
-	l.capped = capped;
+	l.queued = engine_queued(e, &l.capped);
 	l.sent = c->sent;
 	l.answered = c->matched;
 	l.rtt_ns = c->rtt_ns;
@@ -608,6 +606,7 @@ scan_run(struct engine *e, struct resolver *r, const struct scan_options *opt,
 			drained = true;
 		}
 	}
+	memcpy(counts->hold_ns, s.window.hold_ns, sizeof(counts->hold_ns));
 	free(s.block);
 	free(s.resp);
 	pool_drain(&s.spare_started);	/* all of them: none is in flight now */

@@ -339,3 +339,69 @@ Test(pacing, idle_servers_of_other_caps_are_forgotten)
 	pacing_free(p);
 	server_rates_free(r);
 }
+
+Test(pacing, questions_past_a_bucket_are_counted_as_held)
+{
+	struct pacing *p = pacing_new(2000);	/* a bucket of 20 */
+	struct paced *pd;
+	uint64_t now = 1000 * NS;
+
+	for (int i = 0; i < 100; i++)
+		pacing_push(p, 0x7f350001, &item_new(0)->paced);
+	for (int i = 0; i < 5; i++)
+		pacing_push(p, 0x7f350002, &item_new(1)->paced);
+	cr_assert_eq(pacing_waiting(p), 105);
+	/* server 1's 80 past its bucket wait for the cap; server 2's 5 do not */
+	cr_assert_eq(pacing_held(p), 80);
+	for (int i = 0; i < 25; i++) {
+		cr_assert_not_null(pd = pacing_pop(p, now));
+		free(pd);
+	}
+	/* 20 + 5 sent: the first server's 80 left are 60 past its bucket */
+	cr_assert_eq(pacing_waiting(p), 80);
+	cr_assert_eq(pacing_held(p), 60);
+	cr_assert_null(pacing_pop(p, now), "both buckets are empty now");
+	while ((pd = pacing_pop_any(p)) != NULL)
+		free(pd);
+	cr_assert_eq(pacing_held(p), 0);
+	pacing_free(p);
+}
+
+Test(pacing, without_a_cap_nothing_is_held)
+{
+	struct pacing *p = pacing_new(0);
+	struct paced *pd;
+
+	for (int i = 0; i < 1000; i++)
+		pacing_push(p, 0x7f350001, &item_new(0)->paced);
+	cr_assert_eq(pacing_held(p), 0);
+	while ((pd = pacing_pop_any(p)) != NULL)
+		free(pd);
+	pacing_free(p);
+}
+
+Test(pacing, a_cap_of_its_own_holds_past_its_own_bucket)
+{
+	static const char file[] = "127.53.0.2 200\n127.53.0.3 0\n";
+	struct server_rates *r = server_rates_new(2000, 1);
+	FILE *f = fmemopen((void *)file, sizeof(file) - 1, "r");
+	struct pacing *p = pacing_new(2000);
+	struct paced *pd;
+	char err[128];
+
+	cr_assert(server_rates_read(r, f, "caps", err, sizeof(err)), "%s", err);
+	fclose(f);
+	pacing_set_rates(p, r);
+	/* 30 each: the default cap's bucket holds 20, the 200/s one 2, the uncapped one all */
+	for (int i = 0; i < 30; i++) {
+		pacing_push(p, 0x7f350001, &item_new(0)->paced);
+		pacing_push(p, 0x7f350002, &item_new(1)->paced);
+		pacing_push(p, 0x7f350003, &item_new(2)->paced);
+	}
+	cr_assert_eq(pacing_held(p), 10 + 28, "%zu", pacing_held(p));
+	while ((pd = pacing_pop_any(p)) != NULL)
+		free(pd);
+	cr_assert_eq(pacing_held(p), 0);
+	pacing_free(p);
+	server_rates_free(r);
+}

@@ -37,17 +37,101 @@ Test(window, a_full_backlog_holds_it)
 	cr_assert_eq(w.hold, HOLD_NONE);
 }
 
-Test(window, questions_all_behind_caps_hold_it)
+Test(window, a_second_of_the_rate_behind_caps_holds_it)
 {
 	struct window w;
-	struct window_load l = { .queued = 5000, .capped = 1 };
+	struct window_load l = { .capped = 5000 };
 
 	window_init(&w, 2000, 1000000, 0, 0);
 	cr_assert_eq(window_room(&w, 10, &l, MS), 0);
 	cr_assert_eq(w.hold, HOLD_CAPS);
 	/* a few behind the caps: others may still start */
-	l.queued = 100;
+	l.capped = 100;
 	cr_assert_gt(window_room(&w, 10, &l, 2 * MS), 0);
+}
+
+Test(window, questions_behind_caps_are_no_backlog)
+{
+	struct window w;
+	/* the NS-name zone's two addresses at their cap with 50,000 questions
+	 * (half a second of --rate 100000), nothing else waiting */
+	struct window_load l = { .queued = 10, .capped = 50000 };
+
+	window_init(&w, 100000, 1000000, 0, 0);
+	cr_assert_gt(window_room(&w, 50000, &l, MS), 0, "held by %s", window_hold_name(w.hold));
+	cr_assert_eq(w.hold, HOLD_NONE);
+	/* what the rate could send now still holds it, capped or not */
+	l.queued = 600;
+	cr_assert_eq(window_room(&w, 50000, &l, 2 * MS), 0);
+	cr_assert_eq(w.hold, HOLD_RATE);
+}
+
+Test(window, domains_parked_behind_caps_do_not_count_against_the_limit)
+{
+	struct window w;
+	struct window_load l = { .capped = 20000 };
+
+	window_init(&w, 100000, 1000000, 0, 0);
+	/* 20,000 domains in flight, 4096 the probed limit: the 20,000 waiting
+	 * for capped servers leave the room for others */
+	cr_assert_gt(window_room(&w, 20000, &l, MS), 0, "held by %s", window_hold_name(w.hold));
+	l.capped = 0;
+	cr_assert_eq(window_room(&w, 20000, &l, 2 * MS), 0);
+	cr_assert_eq(w.hold, HOLD_PLATEAU);
+}
+
+static uint64_t fake_cpu_ns;
+
+static uint64_t
+fake_cpu(void)
+{
+	return fake_cpu_ns;
+}
+
+/* A second with a full backlog and few packets leaving; the loop busy `busy` of it. */
+static enum window_hold
+hold_when_busy(double busy)
+{
+	struct window w;
+	struct window_load l = { .queued = 5000 };
+
+	fake_cpu_ns = 0;
+	window_init(&w, 100000, 1000000, 0, 0);
+	w.cpu_clock = fake_cpu;
+	w.rate_cpu_ns = 0;
+	for (uint64_t t = 1; t <= 1100; t++) {
+		fake_cpu_ns = (uint64_t)(busy * (double)(t * MS));
+		l.sent = t * 20;	/* 20,000 a second, a fifth of --rate */
+		window_started(&w, window_room(&w, 1000, &l, t * MS));
+	}
+	return w.hold;
+}
+
+Test(window, cpu_only_when_the_loop_is_busy)
+{
+	cr_assert_eq(hold_when_busy(0.25), HOLD_RATE, "a quarter of a core: %s",
+	    window_hold_name(hold_when_busy(0.25)));
+	cr_assert_eq(hold_when_busy(0.97), HOLD_CPU);
+}
+
+Test(window, the_time_in_each_hold_is_counted)
+{
+	struct window w;
+	struct window_load l = { 0 };
+
+	window_init(&w, 100000, 1000000, 0, 0);
+	/* 100 ms with room, then 300 ms behind caps, then 50 ms at the --window bound */
+	for (uint64_t t = 1; t <= 100; t++)
+		window_started(&w, window_room(&w, 10, &l, t * MS));
+	l.capped = 200000;
+	for (uint64_t t = 101; t <= 400; t++)
+		window_room(&w, 10, &l, t * MS);
+	w.bound = 10;
+	for (uint64_t t = 401; t <= 450; t++)
+		window_room(&w, 10, &l, t * MS);
+	cr_assert_eq(w.hold_ns[HOLD_CAPS], 300 * MS, "%llu", (unsigned long long)w.hold_ns[HOLD_CAPS]);
+	cr_assert_eq(w.hold_ns[HOLD_WINDOW], 49 * MS);
+	cr_assert_eq(w.hold_ns[HOLD_NONE] + w.hold_ns[HOLD_RATE], 101 * MS);
 }
 
 Test(window, the_window_bound_is_kept)

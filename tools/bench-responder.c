@@ -28,12 +28,35 @@
  * bench's names; the answer is built when it leaves, into a hot buffer), and
  * the loop wakes once a millisecond to read everything that came instead of
  * once per packet: nothing is due sooner than 20 ms after it came anyway.
+ *
+ * usage: bench-responder --internet [--latency]
+ *
+ * The internet-shaped world (tools/bench --world internet): one socket on
+ * 0.0.0.0:53 answers, from the address each query was sent to, for every
+ * server of the world but the TLD (NSD on its own addresses):
+ *   127.57.0.1-2        the zone "prov", which holds every provider's NS
+ *                       names: ns1.p<k>.prov and ns2.p<k>.prov A are
+ *                       127.56.0.0 + 2k and + 2k + 1 (NXDOMAIN for p<k>.prov
+ *                       when provider k is dangling)
+ *   127.56.0.0/16       provider k's two servers: the d<i>.bench they host,
+ *                       silent when the provider is dead, REFUSED for a
+ *                       domain it dropped
+ *   127.64.0.0/10       ns1.d<i>.bench and ns2.d<i>.bench of a self-hosted
+ *                       domain: 127.64.0.0 + 2i and + 2i + 1 (the glue)
+ * The rules (which domain is self-hosted or dropped, which provider dead,
+ * dangling or answer-only) are hashes of i and k, the same in tools/bench.
+ * An answer-only server (as Knot, PowerDNS and many providers) puts no NS
+ * set and no additional records in a SOA answer; its `D NS` answer has
+ * the glue in the additional section, as all do. SIGTERM prints the queries
+ * it got (to prov; about ok domains, at answer-only and NSD-like servers)
+ * as one JSON line before it exits.
  */
 #include <arpa/inet.h>
 #include <err.h>
 #include <getopt.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +81,7 @@
 struct held {
 	uint32_t next;
 	uint16_t len;
+	uint32_t local;		/* the address it was sent to, network order */
 	struct sockaddr_in to;
 	uint8_t query[QUERY_MAX];
 };
@@ -76,6 +100,7 @@ struct server {
 
 static uint32_t addr2_v4;	/* host order: ADDR2 */
 static int latency;		/* --latency */
+static int internet;		/* --internet */
 
 /* The held answers of both servers; grows by doubling, never shrinks. */
 static struct held *pool;
@@ -158,12 +183,12 @@ child_addr(int which, int cat)
 
 /*
  * At msg + pos: the zone's NS set (ns1 and ns2 under the name at zone_off),
- * then their A records, as the child has them. The caller counts the two
+ * then their A records (addr1, addr2: host order). The caller counts the two
  * NS records in the section it chose and the two A records as additional.
  * Returns the new end of the message: 68 bytes more.
  */
 static size_t
-apex_records(uint8_t *msg, size_t pos, uint16_t zone_off, int cat)
+apex_records(uint8_t *msg, size_t pos, uint16_t zone_off, uint32_t addr1, uint32_t addr2)
 {
 	uint16_t target[2];
 
@@ -192,7 +217,7 @@ apex_records(uint8_t *msg, size_t pos, uint16_t zone_off, int cat)
 		put16(p + 4, 1);
 		put32(p + 6, 3600);
 		put16(p + 10, 4);
-		put32(p + 12, child_addr(k + 1, cat));
+		put32(p + 12, k == 0 ? addr1 : addr2);
 		pos += 16;
 	}
 	return pos;
@@ -234,11 +259,295 @@ parse_question(const uint8_t *msg, size_t len, struct question *q)
 	return 1;
 }
 
+/* --- the internet-shaped world (--internet) --- */
+
+#define GOLDEN 0x9e3779b97f4a7c15ULL
+#define PROV_BASE 0x7f380000u	/* 127.56.0.0: provider k's servers at + 2k and + 2k + 1 */
+#define PROV_ZONE 0x7f390000u	/* 127.57.0.0: the zone prov at .1 and .2 */
+#define SELF_BASE 0x7f400000u	/* 127.64.0.0/10: self-hosted d<i> at + 2i and + 2i + 1 */
+#define SELF_MASK 0xffc00000u
+#define PROVIDERS 10000
+
+/* murmur3's finaliser: the world's rules are hashes of i and k (the same in tools/bench). */
+static uint64_t
+mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+/* d<i>.bench: 10% self-hosted with glue (a fifth of them answer-only), 2%
+ * dropped by their provider; the rest hosted as they should be. */
+static unsigned
+domain_class(long i)
+{
+	return (unsigned)(mix64((uint64_t)i + GOLDEN) % 1000);
+}
+
+static int
+self_hosted(long i)
+{
+	return domain_class(i) < 100;
+}
+
+static int
+dropped(long i)
+{
+	return domain_class(i) >= 100 && domain_class(i) < 120;
+}
+
+static int
+self_answer_only(long i)
+{
+	return mix64((uint64_t)i + 2 * GOLDEN) % 5 == 0;
+}
+
+/* Provider k (1 = the largest): past the 20 largest, 2% dead (silent) and
+ * 2% dangling (p<k>.prov does not exist); every third answer-only. */
+static unsigned
+provider_class(long k)
+{
+	return (unsigned)(mix64((uint64_t)k + 4 * GOLDEN) % 100);
+}
+
+static int
+provider_dead(long k)
+{
+	return k >= 20 && provider_class(k) < 2;
+}
+
+static int
+provider_dangling(long k)
+{
+	return k >= 20 && provider_class(k) >= 2 && provider_class(k) < 4;
+}
+
+static int
+provider_answer_only(long k)
+{
+	return k % 3 == 2;
+}
+
+/* The provider whose server has this address (network order); 0 if none. */
+static long
+provider_at(uint32_t local)
+{
+	uint32_t h = ntohl(local);
+	long k = (long)(h - PROV_BASE) / 2;
+
+	return (h & 0xffff0000u) == PROV_BASE && k >= 1 && k <= PROVIDERS ? k : 0;
+}
+
+static int
+internet_silent(uint32_t local)
+{
+	long k = provider_at(local);
+
+	return k > 0 && provider_dead(k);
+}
+
+/* "p<digits>" label: k, or 0. */
+static long
+provider_index(const uint8_t *p)
+{
+	long v = 0;
+
+	if (p[0] < 2 || p[0] > 6 || lower(p[1]) != 'p')
+		return 0;
+	for (int i = 2; i <= p[0]; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return 0;
+		v = v * 10 + (p[i] - '0');
+	}
+	return v <= PROVIDERS ? v : 0;
+}
+
+static size_t
+refused(uint8_t *msg, size_t qend)
+{
+	msg[2] = (uint8_t)((msg[2] & 0x79) | 0x80);
+	msg[3] = 5;
+	put16(msg + 6, 0);
+	put16(msg + 8, 0);
+	put16(msg + 10, 0);
+	return qend;
+}
+
+/* NODATA (rcode 0) or NXDOMAIN (3): the SOA of the zone at zone_off in authority. */
+static size_t
+negative(uint8_t *msg, size_t pos, uint16_t zone_off, int rcode)
+{
+	msg[3] = (uint8_t)rcode;
+	put16(msg + 8, 1);
+	return pos + soa_rr(msg + pos, zone_off);
+}
+
+/* Two NS records owned by the name at owner_off: ns1.p<k>.prov and ns2.p<k>.prov. */
+static size_t
+provider_ns(uint8_t *msg, size_t pos, uint16_t owner_off, long k)
+{
+	char label[8];
+	int n = snprintf(label, sizeof(label), "p%ld", k);
+	uint16_t tail = 0;
+
+	for (int j = 0; j < 2; j++) {
+		uint8_t *p = msg + pos;
+		size_t rd = 12;
+
+		p[0] = (uint8_t)(0xc0 | owner_off >> 8);
+		p[1] = (uint8_t)owner_off;
+		put16(p + 2, 2);
+		put16(p + 4, 1);
+		put32(p + 6, 3600);
+		p[rd] = 3;
+		memcpy(p + rd + 1, j == 0 ? "ns1" : "ns2", 3);
+		rd += 4;
+		if (j == 0) {
+			tail = (uint16_t)(pos + rd);
+			p[rd] = (uint8_t)n;
+			memcpy(p + rd + 1, label, (size_t)n);
+			rd += 1 + (size_t)n;
+			memcpy(p + rd, "\004prov", 6);
+			rd += 6;
+		} else {
+			p[rd] = (uint8_t)(0xc0 | tail >> 8);
+			p[rd + 1] = (uint8_t)tail;
+			rd += 2;
+		}
+		put16(p + 10, (uint16_t)(rd - 12));
+		pos += rd;
+	}
+	return pos;
+}
+
+/* The zone prov: the providers' NS names. */
+static size_t
+answer_prov(uint8_t *msg, const struct question *q)
+{
+	uint16_t zone_off = (uint16_t)(q->labels[q->nl - 1] - msg);
+	size_t len = q->qend;
+	long k;
+
+	if (q->nl > 3 || !label_is(q->labels[q->nl - 1], "prov"))
+		return refused(msg, q->qend);
+	if (q->nl == 1) {
+		if (q->qtype != 6)
+			return negative(msg, len, zone_off, 0);
+		put16(msg + 6, 1);
+		return len + soa_rr(msg + len, zone_off);
+	}
+	k = provider_index(q->labels[q->nl - 2]);
+	if (k == 0 || provider_dangling(k) ||
+	    (q->nl == 3 && !label_is(q->labels[0], "ns1") && !label_is(q->labels[0], "ns2")))
+		return negative(msg, len, zone_off, 3);
+	if (q->nl == 3 && q->qtype == 1) {
+		put16(msg + 6, 1);
+		len += rr_header(msg + len, 1, 4);
+		put32(msg + len, PROV_BASE + 2 * (uint32_t)k + (label_is(q->labels[0], "ns2") ? 1 : 0));
+		return len + 4;
+	}
+	return negative(msg, len, zone_off, 0);
+}
+
+/* d<i>.bench at provider k's server, or (k == 0) at its own self-hosted one. */
+static size_t
+answer_child(uint8_t *msg, const struct question *q, long k)
+{
+	long i = q->domain;
+	uint16_t zone_off = (uint16_t)(q->labels[q->nl - 2] - msg);
+	uint32_t self = SELF_BASE + 2 * (uint32_t)i;
+	size_t len = q->qend;
+	int only = k > 0 ? provider_answer_only(k) : self_answer_only(i);
+
+	if (i < 0 || self_hosted(i) != (k == 0) || (k > 0 && dropped(i)))
+		return refused(msg, q->qend);
+	if (q->nl == 2 && (q->qtype == 6 || q->qtype == 2)) {
+		int soa = q->qtype == 6;
+
+		if (soa) {
+			put16(msg + 6, 1);
+			len += soa_rr(msg + len, zone_off);
+			if (only)
+				return len;
+		}
+		put16(msg + (soa ? 8 : 6), 2);
+		if (k > 0)
+			return provider_ns(msg, len, zone_off, k);
+		put16(msg + 10, 2);
+		return apex_records(msg, len, zone_off, self, self + 1);
+	}
+	if (q->nl == 2)
+		return negative(msg, len, zone_off, 0);
+	if (k == 0 && q->nl == 3 && (label_is(q->labels[0], "ns1") || label_is(q->labels[0], "ns2"))) {
+		if (q->qtype != 1)
+			return negative(msg, len, zone_off, 0);
+		put16(msg + 6, 1);
+		len += rr_header(msg + len, 1, 4);
+		put32(msg + len, self + (label_is(q->labels[0], "ns2") ? 1 : 0));
+		return len + 4;
+	}
+	return negative(msg, len, zone_off, 3);
+}
+
+/* Queries received, for the bench's figures: to the zone prov; about the
+ * domains that are ok, self-hosted or not, to answer-only or NSD-like servers. */
+static uint64_t queries_prov, queries_ok[2][2];	/* [self-hosted][answer-only] */
+
+static void
+count_query(const uint8_t *msg, size_t len, uint32_t local)
+{
+	struct question q;
+	uint32_t h = ntohl(local);
+	long k = provider_at(local), i;
+
+	if (!parse_question(msg, len, &q))
+		return;
+	if (h == PROV_ZONE + 1 || h == PROV_ZONE + 2) {
+		queries_prov++;
+		return;
+	}
+	if ((i = q.domain) < 0 || (k == 0 && (h & SELF_MASK) != SELF_BASE))
+		return;
+	if (k > 0 && (dropped(i) || provider_dead(k) || provider_dangling(k) || self_hosted(i)))
+		return;
+	queries_ok[k == 0][k > 0 ? provider_answer_only(k) : self_answer_only(i)]++;
+}
+
+/* The answer of the server at local (network order) in the internet world; 0: silent. */
+static size_t
+answer_internet(uint8_t *msg, size_t len, uint32_t local)
+{
+	struct question q;
+	uint32_t h = ntohl(local);
+	long k = provider_at(local);
+
+	if (!parse_question(msg, len, &q) || internet_silent(local))
+		return 0;
+	if (q.nl < 1 || q.nl > 4)
+		return refused(msg, q.qend);
+	msg[2] = 0x84;			/* QR, AA */
+	msg[3] = 0;
+	put16(msg + 6, 0);
+	put16(msg + 8, 0);
+	put16(msg + 10, 0);
+	if (h == PROV_ZONE + 1 || h == PROV_ZONE + 2)
+		return answer_prov(msg, &q);
+	if (q.nl < 2 || q.nl > 3 || (k == 0 && (h & SELF_MASK) != SELF_BASE))
+		return refused(msg, q.qend);
+	return answer_child(msg, &q, k);
+}
+
 /* Does the server at local (network order) stay silent about q? The lame
  * class's second server, with --latency. */
 static int
 is_silent(const struct question *q, uint32_t local)
 {
+	if (internet)
+		return internet_silent(local);
 	return latency && q->domain >= 0 && q->domain % 10 == 8 && ntohl(local) == addr2_v4;
 }
 
@@ -282,13 +591,13 @@ answer(uint8_t *msg, size_t len, uint32_t local)
 		put16(msg + 8, 2);
 		put16(msg + 10, 2);
 		len += soa_rr(msg + len, zone_off);
-		return apex_records(msg, len, zone_off, cat);
+		return apex_records(msg, len, zone_off, child_addr(1, cat), child_addr(2, cat));
 	}
 	if (nl == 2 && qtype == 2) {
 		/* the zone's NS set, their addresses in additional */
 		put16(msg + 6, 2);
 		put16(msg + 10, 2);
-		return apex_records(msg, len, zone_off, cat);
+		return apex_records(msg, len, zone_off, child_addr(1, cat), child_addr(2, cat));
 	}
 	if (nl == 3 && qtype == 1 && (label_is(labels[0], "ns1") || label_is(labels[0], "ns2"))) {
 		put16(msg + 6, 1);
@@ -347,7 +656,8 @@ wheel_init(struct wheel *w, uint64_t now)
 /* Hold the query msg/len (its header and question) from `to` until the
  * millisecond due; done_ms < due < done_ms + WHEEL_MS. */
 static void
-hold(struct wheel *w, uint64_t due, const uint8_t *msg, size_t len, const struct sockaddr_in *to)
+hold(struct wheel *w, uint64_t due, const uint8_t *msg, size_t len, const struct sockaddr_in *to,
+    uint32_t local)
 {
 	uint32_t i, b = (uint32_t)(due % WHEEL_MS);
 	struct held *h;
@@ -368,6 +678,7 @@ hold(struct wheel *w, uint64_t due, const uint8_t *msg, size_t len, const struct
 	pool_free = h->next;
 	h->next = NONE;
 	h->len = (uint16_t)len;
+	h->local = local;
 	h->to = *to;
 	memcpy(h->query, msg, len);
 	if (w->tail[b] == NONE)
@@ -384,6 +695,8 @@ struct batch {
 	struct mmsghdr msgs[BATCH];
 	struct iovec iov[BATCH];
 	struct sockaddr_in from[BATCH];
+	/* --internet: the address each query came to, and an answer leaves from */
+	uint8_t ctl[BATCH][CMSG_SPACE(sizeof(struct in_pktinfo))];
 };
 
 static void
@@ -397,7 +710,46 @@ batch_init(struct batch *b)
 		b->msgs[i].msg_hdr.msg_iovlen = 1;
 		b->msgs[i].msg_hdr.msg_name = &b->from[i];
 		b->msgs[i].msg_hdr.msg_namelen = sizeof(b->from[i]);
+		if (internet) {
+			b->msgs[i].msg_hdr.msg_control = b->ctl[i];
+			b->msgs[i].msg_hdr.msg_controllen = sizeof(b->ctl[i]);
+		}
 	}
+}
+
+/* --internet: message i of b leaves from local (network order). */
+static void
+set_source(struct batch *b, int i, uint32_t local)
+{
+	struct msghdr *m = &b->msgs[i].msg_hdr;
+	struct cmsghdr *c;
+	struct in_pktinfo pi;
+
+	m->msg_control = b->ctl[i];
+	m->msg_controllen = sizeof(b->ctl[i]);
+	c = CMSG_FIRSTHDR(m);
+	c->cmsg_level = IPPROTO_IP;
+	c->cmsg_type = IP_PKTINFO;
+	c->cmsg_len = CMSG_LEN(sizeof(pi));
+	memset(&pi, 0, sizeof(pi));
+	pi.ipi_spec_dst.s_addr = local;
+	memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+}
+
+/* --internet: the address the query in message i of b was sent to (network order). */
+static uint32_t
+query_dest(struct batch *b, int i)
+{
+	struct msghdr *m = &b->msgs[i].msg_hdr;
+
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c != NULL; c = CMSG_NXTHDR(m, c))
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			return pi.ipi_addr.s_addr;
+		}
+	return 0;
 }
 
 /* Queries are read into rx; held ones are answered from tx. */
@@ -427,8 +779,11 @@ wheel_send_due(struct server *s, uint64_t now)
 
 			next = h->next;
 			memcpy(tx.bufs[n], h->query, h->len);
-			tx.iov[n].iov_len = answer(tx.bufs[n], h->len, s->addr);
+			tx.iov[n].iov_len = internet ? answer_internet(tx.bufs[n], h->len, h->local) :
+			    answer(tx.bufs[n], h->len, h->local);
 			tx.from[n] = h->to;
+			if (internet)
+				set_source(&tx, (int)n, h->local);
 			h->next = pool_free;
 			pool_free = i;
 			held_count--;
@@ -453,20 +808,26 @@ serve(struct server *s, uint64_t now)
 	for (int i = 0; i < BATCH; i++) {
 		rx.iov[i].iov_len = MSG_MAX;
 		rx.msgs[i].msg_hdr.msg_namelen = sizeof(rx.from[i]);
+		if (internet)
+			rx.msgs[i].msg_hdr.msg_controllen = sizeof(rx.ctl[i]);
 	}
 	if ((n = recvmmsg(s->fd, rx.msgs, BATCH, MSG_DONTWAIT, NULL)) <= 0)
 		return 0;
 	for (int i = 0; i < n; i++) {
 		size_t len = rx.msgs[i].msg_len;
+		uint32_t local = internet ? query_dest(&rx, i) : s->addr;
+
+		if (internet)
+			count_query(rx.bufs[i], len, local);
 
 		if (latency) {
 			/* now is truncated to the millisecond: + 1, so that no answer leaves early */
-			if (parse_question(rx.bufs[i], len, &q) && !is_silent(&q, s->addr))
-				hold(&s->wheel, now + delay_ms(q.domain, s->addr) + 1, rx.bufs[i],
-				    q.qend, &rx.from[i]);
+			if (parse_question(rx.bufs[i], len, &q) && !is_silent(&q, local))
+				hold(&s->wheel, now + delay_ms(q.domain, local) + 1, rx.bufs[i],
+				    q.qend, &rx.from[i], local);
 			continue;
 		}
-		len = answer(rx.bufs[i], len, s->addr);
+		len = internet ? answer_internet(rx.bufs[i], len, local) : answer(rx.bufs[i], len, local);
 		if (len == 0)
 			continue;
 		/* Silent ones are sent as nothing: drop them from the batch. */
@@ -475,68 +836,118 @@ serve(struct server *s, uint64_t now)
 			rx.from[k] = rx.from[i];
 		}
 		rx.iov[k].iov_len = len;
+		if (internet)
+			set_source(&rx, k, local);
 		k++;
 	}
 	send_batch(s->fd, &rx, (unsigned)k);
 	return n;
 }
 
+/* A UDP socket on addr:53 (network order; 0: every address, each query's
+ * own told by IP_PKTINFO), with the big buffers a benchmark needs. */
+static int
+open_server(uint32_t addr, const char *name)
+{
+	struct sockaddr_in sin;
+	int big = 4 << 20, on = 1, fd;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(53);
+	sin.sin_addr.s_addr = addr;
+	if ((fd = socket(AF_INET, SOCK_DGRAM, 0)) == -1)
+		err(1, "socket");
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
+	if (addr == 0) {
+		/* beside NSD's sockets on the TLD's addresses (reuseport: yes): theirs are more specific */
+		if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) == -1 ||
+		    setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on)) == -1)
+			err(1, "setsockopt");
+	}
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
+		err(1, "bind %s:53", name);
+	return fd;
+}
+
+static volatile sig_atomic_t stop;
+
+/* --internet: SIGTERM prints the query counts (one JSON line) and ends the responder. */
+static void
+on_term(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+#define USAGE "usage: bench-responder [--latency] ADDR1 ADDR2 | bench-responder --internet [--latency]"
+
 int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "latency", no_argument, NULL, 'l' },
+		{ "internet", no_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct server srv[2];
 	struct pollfd pfd[2];
 	uint64_t now;
-	int big = 4 << 20, c;
+	int c, nsrv;
 
-	while ((c = getopt_long(argc, argv, "l", longopts, NULL)) != -1) {
-		if (c != 'l')
-			errx(2, "usage: bench-responder [--latency] ADDR1 ADDR2");
-		latency = 1;
+	while ((c = getopt_long(argc, argv, "li", longopts, NULL)) != -1) {
+		if (c == 'l')
+			latency = 1;
+		else if (c == 'i')
+			internet = 1;
+		else
+			errx(2, USAGE);
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc != 2)
-		errx(2, "usage: bench-responder [--latency] ADDR1 ADDR2");
+	nsrv = internet ? 1 : 2;
+	if (argc != (internet ? 0 : 2))
+		errx(2, USAGE);
 	now = now_ms();
 	batch_init(&rx);
 	batch_init(&tx);
-	for (int i = 0; i < 2; i++) {
-		struct sockaddr_in sin;
+	for (int i = 0; i < nsrv; i++) {
+		struct in_addr a = { 0 };
 
-		memset(&sin, 0, sizeof(sin));
-		sin.sin_family = AF_INET;
-		sin.sin_port = htons(53);
-		if (inet_pton(AF_INET, argv[i], &sin.sin_addr) != 1)
+		if (!internet && inet_pton(AF_INET, argv[i], &a) != 1)
 			errx(2, "bad address %s", argv[i]);
-		srv[i].addr = sin.sin_addr.s_addr;
-		if ((srv[i].fd = socket(AF_INET, SOCK_DGRAM, 0)) == -1)
-			err(1, "socket");
-		setsockopt(srv[i].fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
-		setsockopt(srv[i].fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
-		if (bind(srv[i].fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
-			err(1, "bind %s:53", argv[i]);
+		srv[i].addr = a.s_addr;
+		srv[i].fd = open_server(a.s_addr, internet ? "0.0.0.0" : argv[i]);
 		pfd[i].fd = srv[i].fd;
 		pfd[i].events = POLLIN;
 		wheel_init(&srv[i].wheel, now);
 	}
-	addr2_v4 = ntohl(srv[1].addr);
-	if (ntohl(srv[0].addr) != addr2_v4 - 1)
-		errx(2, "ADDR2 must be ADDR1 + 1 (the rule derives addresses from it)");
+	if (internet)
+		signal(SIGTERM, on_term);
+	if (!internet) {
+		addr2_v4 = ntohl(srv[1].addr);
+		if (ntohl(srv[0].addr) != addr2_v4 - 1)
+			errx(2, "ADDR2 must be ADDR1 + 1 (the rule derives addresses from it)");
+	}
 	for (;;) {
 		/*
 		 * --latency: wake once a millisecond, answer what is due, then
 		 * read all that came (the wheel reaches now before new queries
 		 * join it 20+ ms ahead). Else wake on each query and answer it.
 		 */
-		if (poll(latency ? NULL : pfd, latency ? 0 : 2, latency ? 1 : -1) == -1)
+		if (stop) {
+			printf("{\"queries_prov\":%llu,\"queries_ok\":{\"provider\":{\"nsd_like\":%llu,"
+			    "\"answer_only\":%llu},\"self\":{\"nsd_like\":%llu,\"answer_only\":%llu}}}\n",
+			    (unsigned long long)queries_prov,
+			    (unsigned long long)queries_ok[0][0], (unsigned long long)queries_ok[0][1],
+			    (unsigned long long)queries_ok[1][0], (unsigned long long)queries_ok[1][1]);
+			return 0;
+		}
+		if (poll(latency ? NULL : pfd, latency ? 0 : (nfds_t)nsrv, latency ? 1 : -1) == -1)
 			continue;
 		now = now_ms();
-		for (int i = 0; i < 2; i++) {
+		for (int i = 0; i < nsrv; i++) {
 			if (latency) {
 				wheel_send_due(&srv[i], now);
 				while (serve(&srv[i], now) == BATCH)

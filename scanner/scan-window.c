@@ -272,7 +272,10 @@ held_by(struct window *w, unsigned active, const struct window_load *l, unsigned
 	*moving = l->capped < active ? active - (unsigned)l->capped : 0;
 	if (active >= w->bound)
 		return HOLD_WINDOW;
-	if (w->max_memory > 0 && w->rss >= w->max_memory)
+	/* With nothing in flight a domain starts whatever the size: the
+	 * caches and the allocator's free memory would otherwise stop the
+	 * scan for good. */
+	if (w->max_memory > 0 && w->rss >= w->max_memory && active > 0)
 		return HOLD_MEMORY;
 	if ((double)l->queued >= backlog) {
 		/* Enough to send: the rate is used, or this loop cannot keep up. */

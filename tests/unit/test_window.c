@@ -150,10 +150,12 @@ Test(window, memory_bound_holds_it)
 	struct window w;
 	struct window_load l = { 0 };
 
-	/* 16 MiB: this test process is already above it */
+	/* 1 MiB: this test process is already above it */
 	window_init(&w, 1e6, 1000000, 1 << 20, 0);
-	cr_assert_eq(window_room(&w, 0, &l, 100 * MS), 0);
+	cr_assert_eq(window_room(&w, 10, &l, 100 * MS), 0);
 	cr_assert_eq(w.hold, HOLD_MEMORY);
+	/* nothing in flight: one may start, or the scan would never end */
+	cr_assert_gt(window_room(&w, 0, &l, 200 * MS), 0);
 }
 
 /* A world where the send rate is `per_domain` packets a second per domain in

@@ -278,8 +278,14 @@ held_by(struct window *w, unsigned active, const struct window_load *l, unsigned
 	if (w->max_memory > 0 && w->rss >= w->max_memory && active > 0)
 		return HOLD_MEMORY;
 	if ((double)l->queued >= backlog) {
-		/* Enough to send: the rate is used, or this loop cannot keep up. */
-		return w->busy >= CPU_BUSY && w->sent_per_s < 0.9 * w->rate ? HOLD_CPU : HOLD_RATE;
+		/* Enough to send: the rate is used; or this loop cannot keep up;
+		 * or neither, and the questions wait on servers short of their
+		 * caps' credit (each within its bucket, so not counted capped). */
+		if (w->sent_per_s >= 0.9 * w->rate)
+			return HOLD_RATE;
+		if (w->busy >= CPU_BUSY)
+			return HOLD_CPU;
+		return l->capped > 0 ? HOLD_CAPS : HOLD_RATE;
 	}
 	if ((double)l->capped >= w->rate * CAPPED_S)
 		return HOLD_CAPS;

@@ -63,6 +63,8 @@ Test(window, questions_behind_caps_are_no_backlog)
 	/* what the rate could send now still holds it, capped or not */
 	l.queued = 600;
 	cr_assert_eq(window_room(&w, 50000, &l, 2 * MS), 0);
+	l.capped = 0;
+	cr_assert_eq(window_room(&w, 50000, &l, 3 * MS), 0);
 	cr_assert_eq(w.hold, HOLD_RATE);
 }
 
@@ -112,6 +114,30 @@ Test(window, cpu_only_when_the_loop_is_busy)
 	cr_assert_eq(hold_when_busy(0.25), HOLD_RATE, "a quarter of a core: %s",
 	    window_hold_name(hold_when_busy(0.25)));
 	cr_assert_eq(hold_when_busy(0.97), HOLD_CPU);
+}
+
+Test(window, a_backlog_short_of_the_rate_with_capped_servers_is_the_caps)
+{
+	struct window w;
+	/* many servers, each with a few questions short of their cap's credit */
+	struct window_load l = { .queued = 5000, .capped = 10 };
+
+	fake_cpu_ns = 0;
+	window_init(&w, 100000, 1000000, 0, 0);
+	w.cpu_clock = fake_cpu;
+	for (uint64_t t = 1; t <= 1100; t++) {
+		fake_cpu_ns = t * MS / 4;
+		l.sent = t * 20;
+		window_started(&w, window_room(&w, 1000, &l, t * MS));
+	}
+	cr_assert_eq(w.hold, HOLD_CAPS, "%s", window_hold_name(w.hold));
+	/* the rate used: the rate, whatever the caps */
+	for (uint64_t t = 1101; t <= 2200; t++) {
+		fake_cpu_ns = t * MS / 4;
+		l.sent = 22000 + (t - 1100) * 100;
+		window_started(&w, window_room(&w, 1000, &l, t * MS));
+	}
+	cr_assert_eq(w.hold, HOLD_RATE, "%s", window_hold_name(w.hold));
 }
 
 Test(window, the_time_in_each_hold_is_counted)

@@ -49,7 +49,7 @@ typedef void host_fn(void *ctx, const struct host_result *r);
 
 /* How the zone-cut and host caches fared, for --stats. */
 struct resolver_stats {
-	uint64_t host_hits;		/* a name asked for again, answered from the cache */
+	uint64_t host_hits;		/* a name asked for again: from the cache, or joining its resolution */
 	uint64_t host_misses;		/* a name resolved (again, after an eviction) */
 	uint64_t host_evictions;	/* idle names forgotten to stay within memory */
 	uint64_t zone_hits;		/* a walk that began at a learnt zone, not at the hints */

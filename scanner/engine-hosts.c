@@ -190,6 +190,7 @@ host_chained(struct resolver *r, const struct dname *name, const struct chain *c
 			fail_now(fn, ctx, "loop");
 			return;
 		}
+		r->stats.host_hits++;	/* joins the resolution under way: no question of its own */
 	} else {
 		if (!chain_push(c, name, &inner)) {
 			fail_now(fn, ctx, "too_deep");

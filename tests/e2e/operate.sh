@@ -218,6 +218,30 @@ else
     fail "[pcap] tshark not installed"
 fi
 
+# --- the host cache: an NS name is resolved once per scan, however often it comes
+# back (the input twice over asks no more names than once); --stats tells
+# the cache's hits and misses, and the seconds the window spent in each hold
+run_scan cache1 "$DIR/root.hints" "$DIR/domains.txt" --stats "$TMP/cache1.stats.json"
+cat "$DIR/domains.txt" "$DIR/domains.txt" >"$TMP/cache2.in"
+run_scan cache2 "$DIR/root.hints" "$TMP/cache2.in" --stats "$TMP/cache2.stats.json"
+m1=$(jq .caches.host.misses "$TMP/cache1.stats.json")
+m2=$(jq .caches.host.misses "$TMP/cache2.stats.json")
+h1=$(jq .caches.host.hits "$TMP/cache1.stats.json")
+h2=$(jq .caches.host.hits "$TMP/cache2.stats.json")
+e2=$(jq '.caches.host.evictions + .caches.zone.evictions' "$TMP/cache2.stats.json")
+if [ "$m1" -gt 0 ] && [ "$m2" -eq "$m1" ] && [ "$h2" -gt "$h1" ] && [ "$e2" -eq 0 ]; then
+    pass
+else
+    fail "[cache] names resolved: $m1 for the input, $m2 for it twice over (hits $h1, $h2; evictions $e2)"
+fi
+if jq -e '(.window_held_s | keys | sort) == (["cpu","input","memory","per-server caps","rate","servers","window"])
+        and ([.window_held_s[]] | add) <= .elapsed_s and ([.window_held_s[]] | add) >= .elapsed_s - 1' \
+        "$TMP/cache2.stats.json" >/dev/null; then
+    pass
+else
+    fail "[stats] window_held_s does not name every hold or add up to the scan's time: $(jq -c '{window_held_s, elapsed_s}' "$TMP/cache2.stats.json")"
+fi
+
 # --- one probe per address: the SOA answer carries the evidence (SPEC 2) ------
 # From the TLD hints, an ok domain on NSD servers costs the referral and one
 # SOA per address, nothing more. On servers with minimal-responses the answer

@@ -135,7 +135,8 @@ test: deps
 # late (both twice, in turn: the faster run of each counts), dnsperf beside
 # gluescan; writes bench.json (or $$BENCH_JSON).
 # BENCH_DOMAINS=N for a smaller world; BENCH_FLAGS for more options of tools/bench
-# (e.g. BENCH_FLAGS='--latency-domains 20000').
+# (e.g. BENCH_FLAGS='--latency-domains 20000'; BENCH_FLAGS='--world internet' for the
+# internet-shaped world of skewed providers instead).
 BENCH_DOMAINS ?= 1000000
 BENCH_FLAGS ?=
 bench: deps

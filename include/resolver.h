@@ -58,8 +58,8 @@ struct resolver_stats {
 
 struct resolver *resolver_new(struct engine *e);
 void resolver_free(struct resolver *r);
-/* The caches keep their idle entries within this many bytes together (a
- * share of --max-memory; 0: the default's share). */
+/* The caches keep their idle entries within a share of this bound on the
+ * scanner's memory (--max-memory; 0: no bound). */
 void resolver_set_memory(struct resolver *r, uint64_t max_memory);
 const struct resolver_stats *resolver_stats(const struct resolver *r);
 /* Seed the zone-cut cache; returns how many zones it learnt. */

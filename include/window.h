@@ -11,7 +11,8 @@ enum window_hold {
 	HOLD_NONE,	/* nothing: it grows as input comes */
 	HOLD_RATE,	/* enough questions wait to use the --rate budget */
 	HOLD_CPU,	/* questions wait, fewer leave than --rate allows, and the loop is busy: its CPU is the limit */
-	HOLD_CAPS,	/* a second of the rate of questions waits for servers at their --per-server cap */
+	HOLD_CAPS,	/* a second of the rate of questions waits for servers at their --per-server cap,
+			 * or the questions waiting leave slower than the rate, at capped servers */
 	HOLD_MEMORY,	/* --max-memory reached */
 	HOLD_WINDOW,	/* the --window bound reached */
 	HOLD_PLATEAU,	/* more in flight no longer raised the rate: servers or network are the limit */

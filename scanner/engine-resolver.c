@@ -3,7 +3,6 @@
 #include <stdlib.h>
 
 #include "resolver-impl.h"
-#include "window.h"
 
 struct resolver *
 resolver_new(struct engine *e)
@@ -18,16 +17,16 @@ resolver_new(struct engine *e)
 	RB_INIT(&r->flights);
 	TAILQ_INIT(&r->zone_lru);
 	TAILQ_INIT(&r->host_lru);
-	resolver_set_memory(r, 0);
+	resolver_set_memory(r, CACHE_DEFAULT_MEMORY);
 	return r;
 }
 
 void
 resolver_set_memory(struct resolver *r, uint64_t max_memory)
 {
-	uint64_t share = (max_memory > 0 ? max_memory : window_default_memory()) / CACHE_SHARE_DIV;
+	uint64_t share = max_memory / CACHE_SHARE_DIV;
 
-	r->cache_bytes = share < SIZE_MAX ? (size_t)share : SIZE_MAX;
+	r->cache_bytes = max_memory > 0 && share < SIZE_MAX ? (size_t)share : SIZE_MAX;
 	zone_trim(r);
 	host_trim(r);
 }

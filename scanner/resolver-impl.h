@@ -25,6 +25,8 @@
  * the caches by count as well (the tinycache test build: one entry each).
  */
 #define CACHE_SHARE_DIV 8
+/* Until resolver_set_memory says otherwise: the default --max-memory's most. */
+#define CACHE_DEFAULT_MEMORY (1ull << 30)
 #ifndef ZONE_CACHE_MAX
 #define ZONE_CACHE_MAX SIZE_MAX
 #endif

@@ -1,20 +1,44 @@
-/* input-reader.c -- split the input into lines; a pipe is read only when it has data. */
+/* input-reader.c -- split the input into lines; a pipe is read only when it has data; gzip is inflated on the way. */
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "inputreader.h"
 #include "resume.h"
 
 #define READ_CHUNK 65536
+/* gzip's magic bytes, then zlib's windowBits for a gzip stream (not zlib's own format). */
+#define GZIP_MAGIC0 0x1f
+#define GZIP_MAGIC1 0x8b
+#define GZIP_WBITS (15 + 16)
+
+/*
+ * A gzip input: compressed bytes are read into zbuf and inflated into the
+ * line buffer, so the lines and their offset and hash are of the inflated
+ * text. Members follow each other as gunzip reads them; the end of the input
+ * inside a member, or bytes that do not inflate, fail the reader for good.
+ */
+struct gunzip {
+	z_stream z;
+	unsigned char buf[READ_CHUNK];
+	uint64_t read;		/* compressed bytes read(2) so far */
+	bool in_member;		/* bytes of a member fed, its end not yet seen */
+	bool out_full;		/* the last inflate filled the room given: more may be pending */
+};
 
 struct inputreader {
 	int fd;			/* -1: memory */
 	bool may_wait;		/* a pipe, socket or terminal */
 	bool eof;
+	bool sniffed;		/* gzip or not is known (from the first two bytes) */
+	struct gunzip *gz;	/* NULL: plain text */
+	char error[128];	/* why a gzip input failed; "" while it has not */
 	uint64_t size;
 	char *buf;		/* [start, end) unconsumed */
 	size_t start, end, cap;
@@ -50,6 +74,7 @@ inputreader_fd(int fd)
 	} else {
 		r->may_wait = true;
 	}
+	r->error[0] = '\0';
 	r->cap = READ_CHUNK;
 	if ((r->buf = malloc(r->cap)) == NULL) {
 		free(r);
@@ -69,6 +94,7 @@ inputreader_mem(const char *buf, size_t len)
 	r->mem = buf;
 	r->mem_len = len;
 	r->eof = true;
+	r->sniffed = true;
 	return r;
 }
 
@@ -77,6 +103,10 @@ inputreader_free(struct inputreader *r)
 {
 	if (r == NULL)
 		return;
+	if (r->gz != NULL) {
+		inflateEnd(&r->gz->z);
+		free(r->gz);
+	}
 	free(r->buf);
 	free(r);
 }
@@ -102,6 +132,95 @@ consume(struct inputreader *r, size_t n)
 	r->start += n;
 }
 
+/* The input fails for good; lines complete before the failure are still returned. */
+static enum input_status
+gz_fail(struct inputreader *r, const char *why, const char *zmsg)
+{
+	snprintf(r->error, sizeof(r->error), "%s%s%s", why, zmsg ? ": " : "", zmsg ? zmsg : "");
+	return INPUT_LINE;
+}
+
+/* The first bytes start with gzip's magic: what was read so far is compressed. */
+static bool
+gz_start(struct inputreader *r)
+{
+	struct gunzip *g = calloc(1, sizeof(*g));
+
+	if (g == NULL)
+		return false;
+	if (inflateInit2(&g->z, GZIP_WBITS) != Z_OK) {
+		free(g);
+		return false;
+	}
+	memcpy(g->buf, r->buf, r->end);
+	g->z.next_in = g->buf;
+	g->z.avail_in = (uInt)r->end;
+	g->read = r->end;
+	r->end = 0;
+	r->gz = g;
+	return true;
+}
+
+/* Gzip or not, once two bytes (or the end) are there; a lone first byte other than 0x1f decides too. */
+static enum input_status
+sniff(struct inputreader *r)
+{
+	const unsigned char *b = (const unsigned char *)r->buf;
+
+	if (r->end < 2 && !r->eof && (r->end == 0 || b[0] == GZIP_MAGIC0))
+		return INPUT_LINE;
+	r->sniffed = true;
+	if (r->end >= 2 && b[0] == GZIP_MAGIC0 && b[1] == GZIP_MAGIC1 && !gz_start(r)) {
+		errno = ENOMEM;
+		return INPUT_ERROR;
+	}
+	return INPUT_LINE;
+}
+
+/* Inflate what is pending into the buffer, after one read(2) when nothing is. */
+static enum input_status
+gz_fill(struct inputreader *r)
+{
+	struct gunzip *g = r->gz;
+	size_t room = r->cap - r->end;
+	int ret;
+
+	if (g->z.avail_in == 0 && !g->out_full) {
+		ssize_t got = read(r->fd, g->buf, sizeof(g->buf));
+
+		if (got < 0)
+			return errno == EINTR || errno == EAGAIN ? INPUT_AGAIN : INPUT_ERROR;
+		if (got == 0) {
+			if (g->in_member)
+				return gz_fail(r, "truncated gzip input", NULL);
+			r->eof = true;
+			return INPUT_LINE;
+		}
+		g->z.next_in = g->buf;
+		g->z.avail_in = (uInt)got;
+		g->read += (uint64_t)got;
+	}
+	g->in_member = true;
+	g->z.next_out = (unsigned char *)r->buf + r->end;
+	g->z.avail_out = room > UINT_MAX ? UINT_MAX : (uInt)room;
+	ret = inflate(&g->z, Z_NO_FLUSH);
+	r->end += room - g->z.avail_out;
+	g->out_full = g->z.avail_out == 0;
+	switch (ret) {
+	case Z_STREAM_END:
+		/* A member ends; whatever follows must be another one. */
+		g->in_member = g->out_full = false;
+		(void)inflateReset(&g->z);
+		break;
+	case Z_OK:
+	case Z_BUF_ERROR:
+		break;
+	default:
+		return gz_fail(r, "corrupt gzip input", g->z.msg ? g->z.msg : zError(ret));
+	}
+	return INPUT_LINE;
+}
+
 /* One read(2) into the buffer, only when it cannot wait. */
 static enum input_status
 fill(struct inputreader *r)
@@ -109,7 +228,11 @@ fill(struct inputreader *r)
 	ssize_t got;
 	size_t base;
 
-	if (r->may_wait) {
+	if (r->error[0] != '\0') {
+		errno = EIO;
+		return INPUT_ERROR;
+	}
+	if (r->may_wait && (r->gz == NULL || (r->gz->z.avail_in == 0 && !r->gz->out_full))) {
 		struct pollfd p = { .fd = r->fd, .events = POLLIN };
 
 		if (poll(&p, 1, 0) == 0)
@@ -131,13 +254,15 @@ fill(struct inputreader *r)
 		r->buf = nb;
 		r->cap *= 2;
 	}
+	if (r->gz != NULL)
+		return gz_fill(r);
 	got = read(r->fd, r->buf + r->end, r->cap - r->end);
 	if (got < 0)
 		return errno == EINTR || errno == EAGAIN ? INPUT_AGAIN : INPUT_ERROR;
 	if (got == 0)
 		r->eof = true;
 	r->end += (size_t)got;
-	return INPUT_LINE;
+	return r->sniffed ? INPUT_LINE : sniff(r);
 }
 
 enum input_status
@@ -190,7 +315,9 @@ inputreader_next(struct inputreader *r, const char **line, size_t *len)
 int
 inputreader_pollfd(const struct inputreader *r)
 {
-	return r->may_wait && !r->eof ? r->fd : -1;
+	if (r->gz != NULL && (r->gz->z.avail_in > 0 || r->gz->out_full))
+		return -1;
+	return r->may_wait && !r->eof && r->error[0] == '\0' ? r->fd : -1;
 }
 
 uint64_t
@@ -217,10 +344,22 @@ inputreader_size(const struct inputreader *r)
 	return r->size;
 }
 
+uint64_t
+inputreader_consumed(const struct inputreader *r)
+{
+	return r->gz != NULL ? r->gz->read - r->gz->z.avail_in : r->offset;
+}
+
+const char *
+inputreader_error(const struct inputreader *r)
+{
+	return r->error[0] != '\0' ? r->error : NULL;
+}
+
 bool
 inputreader_at_end(struct inputreader *r)
 {
-	if (!r->eof && !r->may_wait && r->start == data_end(r))
+	if (!r->eof && !r->may_wait && r->start == data_end(r) && r->error[0] == '\0')
 		(void)fill(r);
 	return r->eof && r->start == data_end(r) && !r->cutting;
 }

@@ -12,6 +12,7 @@
 
 #include "engine.h"
 #include "exclude.h"
+#include "gzfile.h"
 #include "zonefile.h"
 #include "hints.h"
 #include "inputreader.h"
@@ -378,6 +379,32 @@ bad_config(const char *errbuf)
 	exit(EXIT_USAGE);
 }
 
+/* A configuration file, read through gzip when it is gzip (gzfile_open). */
+static FILE *
+open_gzconfig(const char *path, const char *what)
+{
+	char errbuf[512];
+	FILE *f = gzfile_open(path, errbuf, sizeof(errbuf));
+
+	if (f == NULL) {
+		fprintf(stderr, "gluescan: cannot read %s%s\n", what, errbuf);
+		exit(EXIT_USAGE);
+	}
+	return f;
+}
+
+/* A read that failed (a truncated or corrupt .gz) is said as such, not as a short file. */
+static void
+check_read(FILE *f, const char *path)
+{
+	const char *why = gzfile_error(f);
+
+	if (!ferror(f))
+		return;
+	fprintf(stderr, "gluescan: %s: %s\n", path, why != NULL ? why : strerror(errno));
+	exit(EXIT_USAGE);
+}
+
 /* Domains given as arguments are read like an input file from this buffer. */
 static char *args_buf;
 /* The input file, when one is named. */
@@ -415,9 +442,11 @@ static void
 load_hints(const char *path, struct hints *h)
 {
 	char errbuf[512];
-	FILE *f = open_config(path, "hints ");
+	FILE *f = open_gzconfig(path, "hints ");
+	bool ok = hints_read(f, path, h, errbuf, sizeof(errbuf));
 
-	if (!hints_read(f, path, h, errbuf, sizeof(errbuf)))
+	check_read(f, path);
+	if (!ok)
 		bad_config(errbuf);
 	fclose(f);
 	if (!hints_first_server(h, NULL)) {
@@ -477,6 +506,7 @@ setup_ipv6(struct options *o, const struct hints *h)
 /* What the progress line and the closing reports need. */
 struct progress {
 	struct engine *engine;
+	const struct inputreader *in;	/* how much of input_size is used, for the ETA */
 	uint64_t t0, input_size;
 	uint64_t lines_total;	/* known in advance: the delegations of whole zones */
 	struct zonefile *const *zones;
@@ -487,10 +517,12 @@ struct progress {
 static struct report_view
 view(const struct progress *p, const struct scan_counts *c, const struct resume_state *at)
 {
+	/* Of a .gz input, the compressed bytes used: input_size is the file's. */
 	struct report_view v = {
 		.counts = c, .net = engine_stats(p->engine),
 		.elapsed_s = (double)(engine_now_ns() - p->t0) / 1e9,
-		.bytes_read = at->offset, .bytes_total = p->input_size,
+		.bytes_read = p->in != NULL ? inputreader_consumed(p->in) : at->offset,
+		.bytes_total = p->input_size,
 		.lines_total = p->lines_total, .zones = p->zones, .nzones = p->nzones,
 	};
 
@@ -550,8 +582,10 @@ load_exclude(const char *path)
 
 	if (path == NULL)
 		return NULL;
-	f = open_config(path, "");
-	if ((x = exclude_read(f, path, errbuf, sizeof(errbuf))) == NULL)
+	f = open_gzconfig(path, "");
+	x = exclude_read(f, path, errbuf, sizeof(errbuf));
+	check_read(f, path);
+	if (x == NULL)
 		bad_config(errbuf);
 	fclose(f);
 	return x;
@@ -705,7 +739,7 @@ main(int argc, char **argv)
 	struct zonefile *zones[16];
 	struct progress prog;
 	struct report_view final;
-	char errbuf[512];
+	char errbuf[512], gz_failed[PATH_MAX + 160] = "";
 	const char *hints_path, *resume_path;
 	bool need_priv, resuming = false;
 	uint64_t t0 = engine_now_ns(), hints_hash;
@@ -795,6 +829,7 @@ main(int argc, char **argv)
 
 	prog.engine = e;
 	prog.t0 = t0;
+	prog.in = so.in;
 	prog.input_size = so.in != NULL ? inputreader_size(so.in) : 0;
 	prog.lines_total = so.whole_zones ? whole_zone_lines(&o, zones) : 0;
 	prog.zones = zones;
@@ -808,8 +843,15 @@ main(int argc, char **argv)
 	for (unsigned i = 0; end == SCAN_READ_ERROR && i < o.nparent_zones; i++)
 		if (*zonefile_error(zones[i]) != '\0')
 			errx(EXIT_USAGE, "%s", zonefile_error(zones[i]));
-	if (end == SCAN_READ_ERROR)
+	if (end == SCAN_READ_ERROR && (so.in == NULL || inputreader_error(so.in) == NULL))
 		err(1, "reading the input");
+	/* A truncated or corrupt .gz: the lines before the failure are written,
+	 * and a --resume FILE says where they end, so that the scan of the whole
+	 * file, fetched again, goes on from there. */
+	if (end == SCAN_READ_ERROR)
+		snprintf(gz_failed, sizeof(gz_failed), "%s: %s (after %llu lines)",
+		    o.input != NULL && strcmp(o.input, "-") != 0 ? o.input : "stdin",
+		    inputreader_error(so.in), (unsigned long long)at.lines);
 	if (end == SCAN_NOT_SAME_INPUT)
 		errx(EXIT_USAGE, "%s: the input is not the one this resume file was written for",
 		    o.resume);
@@ -844,6 +886,12 @@ main(int argc, char **argv)
 	resume_path = o.resume ? o.resume : (end == SCAN_STOPPED ? DEFAULT_RESUME : NULL);
 	if (resume_path != NULL && !resume_save(resume_path, &at))
 		err(1, "writing the resume state to %s", resume_path);
+	if (gz_failed[0] != '\0') {
+		fprintf(stderr, "gluescan: %s\n", gz_failed);
+		resume_free(&at);
+		resume_free(&from);
+		return EXIT_USAGE;
+	}
 	if (end == SCAN_STOPPED) {
 		fprintf(stderr, "gluescan: interrupted after %llu input lines, %zu of them left "
 		    "undecided; continue with --resume %s (and the same input)\n",

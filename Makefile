@@ -119,6 +119,7 @@ e2e: gluescan build/gluescan-asan build/gluescan-tinycache build/czds-zone
 	bash tests/e2e/answer_only.sh
 	bash tests/e2e/operate.sh
 	bash tests/e2e/zonefile.sh
+	bash tests/e2e/gzip.sh
 	bash tests/e2e/stop.sh
 	bash tests/e2e/slurm.sh
 	bash tests/e2e/k8s.sh

@@ -81,9 +81,10 @@ usage(FILE *f)
 	    "Check DNS delegations: glue present and correct, every nameserver authoritative.\n"
 	    "One NDJSON line per input domain.\n\n"
 	    "  -i, --input FILE        domains, one per line; '-' = stdin (default without domain args)\n"
+	    "                          (gzip, a file or a pipe, is read as it is)\n"
 	    "  -o, --output FILE       NDJSON output (default stdout)\n"
 	    "  -p, --parents FILE      hints: NS + A/AAAA of known zones, master-file format\n"
-	    "                          (default: %s)\n"
+	    "                          (plain or gzip; default: %s)\n"
 	    "  -r, --rate PPS          packets per second, all servers together (default 2000)\n"
 	    "      --per-server PPS    cap for any single server address (default %d; 0: none)\n"
 	    "      --server-rate FILE  caps by address block, lines 'CIDR PPS' (the most\n"
@@ -124,7 +125,7 @@ usage(FILE *f)
 	    "      --parent-only       stop at each parent's answer: status delegated (or\n"
 	    "                          nxdomain, not_delegated, error, missing); no child asked\n"
 	    "      --exclude FILE      domains/zones to skip (status \"excluded\") and server\n"
-	    "                          addresses or CIDR blocks never to query\n"
+	    "                          addresses or CIDR blocks never to query (plain or gzip)\n"
 	    "      --pcap FILE         also write every UDP packet sent and received (pcap)\n"
 	    "      --stats FILE        JSON summary at the end: counts, packets, drops, rates\n"
 	    "  -q, --quiet             no progress line and no summary on stderr\n"
@@ -132,8 +133,8 @@ usage(FILE *f)
 	    "  -V, --version           version\n\n"
 	    "Needs CAP_NET_RAW and CAP_NET_ADMIN: run as root or\n"
 	    "  setcap cap_net_raw,cap_net_admin=eip ./gluescan\n"
-	    "Exit status: 0 done, 1 runtime failure, 2 bad option or unreadable file,\n"
-	    "130 (SIGINT) or 143 (SIGTERM) stopped, resume state written.\n",
+	    "Exit status: 0 done, 1 runtime failure, 2 bad option, unreadable file or\n"
+	    "damaged gzip, 130 (SIGINT) or 143 (SIGTERM) stopped, resume state written.\n",
 	    GLUESCAN_HINTS, DEFAULT_PER_SERVER, DEFAULT_PORTS, DEFAULT_SHUFFLE, DEFAULT_RESUME);
 }
 

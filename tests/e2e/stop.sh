@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Stopping and resuming, input as users give it, several scans on one host:
 # SIGINT/SIGTERM end a slow scan within 2 s and the resumed scan writes every
-# other line exactly once (with --per-server, --shuffle, --shard); a producer
-# that trickles lines into a pipe gets every verdict right; IDN and UTF-8
-# lines; three shards started together on default ports.
+# other line exactly once (with --per-server, --shuffle, --shard, a .gz
+# input); a producer that trickles lines into a pipe gets every verdict
+# right; IDN and UTF-8 lines; three shards started together on default ports.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -26,12 +26,12 @@ input_domains "$TMP/stop.in" | sort >"$TMP/stop.want"
 # line_keys FILE...: the same key of every output line, sorted
 line_keys() { cat "$@" | jq -r '.input // .domain' | sort; }
 
-# stop_and_resume LABEL SIGNAL WANT_RC [OPTION...]
+# stop_and_resume LABEL SIGNAL WANT_RC [OPTION...]  (the input: $STOP_IN, else stop.in)
 stop_and_resume() {
-    local label=$1 sig=$2 want_rc=$3 pid rc=0 t0 t1 ms
+    local label=$1 sig=$2 want_rc=$3 pid rc=0 t0 t1 ms in=${STOP_IN:-$TMP/stop.in}
     shift 3
     local state="$TMP/$label.state" p1="$TMP/$label.1" p2="$TMP/$label.2"
-    "$GLUESCAN" -q -p "$HINTS" --timeout 400 -i "$TMP/stop.in" -o "$p1" --resume "$state" \
+    "$GLUESCAN" -q -p "$HINTS" --timeout 400 -i "$in" -o "$p1" --resume "$state" \
         --rate 200 --window 5000 "$@" 2>"$TMP/$label.stderr" &
     pid=$!
     sleep 2
@@ -52,7 +52,7 @@ stop_and_resume() {
     fi
     rc=0
     # the rest at full speed: no --per-server cap (the last option wins)
-    "$GLUESCAN" "${SCAN_OPTS[@]}" -p "$HINTS" -i "$TMP/stop.in" -o "$p2" --resume "$state" \
+    "$GLUESCAN" "${SCAN_OPTS[@]}" -p "$HINTS" -i "$in" -o "$p2" --resume "$state" \
         "$@" --per-server 0 2>>"$TMP/$label.stderr" || rc=$?
     if [ "$rc" -eq 0 ]; then pass; else fail "[$label] resumed scan exit $rc"; fi
     if diff "$TMP/want.$label" <(line_keys "$p1" "$p2") >"$TMP/$label.diff"; then
@@ -80,6 +80,10 @@ stop_and_resume shuffle INT 130 --shuffle 300 --seed 7
 awk 'NR % 3 == 2' "$TMP/stop.in" >"$TMP/stop.shard2.in"
 input_domains "$TMP/stop.shard2.in" | sort >"$TMP/want.shard"
 stop_and_resume shard TERM 143 --shard 2/3
+# a gzip input: the state counts its inflated text, and the resumed scan reads it again
+gzip -c "$TMP/stop.in" >"$TMP/stop.in.gz"
+cp "$TMP/stop.want" "$TMP/want.gzip"
+STOP_IN="$TMP/stop.in.gz" stop_and_resume gzip INT 130
 
 # --- a second signal ends at once -------------------------------------------
 "$GLUESCAN" -q -p "$HINTS" -i "$TMP/stop.in" -o /dev/null --rate 50 --resume "$TMP/twice.state" 2>/dev/null &

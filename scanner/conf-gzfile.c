@@ -29,7 +29,7 @@ gzfile_read(void *cookie, char *buf, size_t size)
 {
 	struct gzfile *g = cookie;
 	int n, zerr;
-	const char *msg;
+	const char *msg, *sep;
 
 	n = gzread(g->gz, buf, size > INT_MAX ? INT_MAX : (unsigned)size);
 	if (n > 0)
@@ -37,6 +37,9 @@ gzfile_read(void *cookie, char *buf, size_t size)
 	msg = gzerror(g->gz, &zerr);
 	if (n == 0 && zerr != Z_BUF_ERROR)
 		return 0;
+	/* zlib's message starts with the name gzdopen gave: "<fd:N>: " */
+	if ((sep = strstr(msg, ">: ")) != NULL)
+		msg = sep + 3;
 	if (zerr == Z_BUF_ERROR)
 		strlcpy(g->error, "truncated gzip input", sizeof(g->error));
 	else if (zerr == Z_ERRNO)

@@ -19,10 +19,11 @@
 #define GZIP_WBITS (15 + 16)
 
 /*
- * A gzip input: compressed bytes are read into zbuf and inflated into the
- * line buffer, so the lines and their offset and hash are of the inflated
- * text. Members follow each other as gunzip reads them; the end of the input
- * inside a member, or bytes that do not inflate, fail the reader for good.
+ * A gzip input: compressed bytes are read into buf and inflated into the
+ * reader's line buffer, so the lines and their offset and hash are of the
+ * inflated text. Members follow each other as gunzip reads them; the end of
+ * the input inside a member, or bytes that do not inflate, fail the reader
+ * for good.
  */
 struct gunzip {
 	z_stream z;
@@ -74,7 +75,6 @@ inputreader_fd(int fd)
 	} else {
 		r->may_wait = true;
 	}
-	r->error[0] = '\0';
 	r->cap = READ_CHUNK;
 	if ((r->buf = malloc(r->cap)) == NULL) {
 		free(r);
@@ -161,7 +161,7 @@ gz_start(struct inputreader *r)
 	return true;
 }
 
-/* Gzip or not, once two bytes (or the end) are there; a lone first byte other than 0x1f decides too. */
+/* Gzip or not, once two bytes are there, or the end, or a first byte other than 0x1f. */
 static enum input_status
 sniff(struct inputreader *r)
 {
@@ -182,7 +182,7 @@ static enum input_status
 gz_fill(struct inputreader *r)
 {
 	struct gunzip *g = r->gz;
-	size_t room = r->cap - r->end;
+	uInt room = r->cap - r->end > UINT_MAX ? UINT_MAX : (uInt)(r->cap - r->end);
 	int ret;
 
 	if (g->z.avail_in == 0 && !g->out_full) {
@@ -202,7 +202,7 @@ gz_fill(struct inputreader *r)
 	}
 	g->in_member = true;
 	g->z.next_out = (unsigned char *)r->buf + r->end;
-	g->z.avail_out = room > UINT_MAX ? UINT_MAX : (uInt)room;
+	g->z.avail_out = room;
 	ret = inflate(&g->z, Z_NO_FLUSH);
 	r->end += room - g->z.avail_out;
 	g->out_full = g->z.avail_out == 0;

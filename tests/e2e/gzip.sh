@@ -52,6 +52,7 @@ evidence gzexclude lame-refused.gtest "an address of a .gz --exclude was asked" 
 
 # --- a damaged .gz: exit 2, one line naming it, the lines before it written ----
 for i in $(seq 30); do cat "$DIR/domains.txt"; done >"$TMP/big.txt"
+total=$(wc -l <"$TMP/big.txt")
 gzip -c "$TMP/big.txt" >"$TMP/big.gz"
 size=$(stat -c %s "$TMP/big.gz")
 head -c $((size / 2)) "$TMP/big.gz" >"$TMP/trunc.gz"
@@ -77,12 +78,12 @@ damaged() {
         fail "[$label] $(wc -l <"$TMP/$label.ndjson") lines written, want the $lines lines before the damage"
     fi
 }
-if [ "$before" -gt 0 ] && [ "$before" -lt 990 ]; then pass; else fail "[truncated] the test file inflates to $before lines"; fi
+if [ "$before" -gt 0 ] && [ "$before" -lt "$total" ]; then pass; else fail "[truncated] the test file inflates to $before lines"; fi
 damaged truncated "$TMP/trunc.gz" "truncated gzip input" "$before"
 python3 -c 'import sys
 d = bytearray(open(sys.argv[1], "rb").read()); d[-8] ^= 0x55
 open(sys.argv[2], "wb").write(d)' "$TMP/big.gz" "$TMP/crc.gz"
-damaged crc "$TMP/crc.gz" "corrupt gzip input: incorrect data check" 990
+damaged crc "$TMP/crc.gz" "corrupt gzip input: incorrect data check" "$total"
 # through a pipe, the message names stdin
 rc=0
 "$GLUESCAN" "${SCAN_OPTS[@]}" -p "$DIR/root.hints" -i - -o /dev/null <"$TMP/trunc.gz" 2>"$TMP/pipe-trunc.err" || rc=$?
@@ -118,7 +119,7 @@ if [ "$rc" -eq 0 ]; then pass; else fail "[fix] the resumed scan of the whole fi
 if diff <(sort "$TMP/big.txt") <(cat "$TMP/fix1.ndjson" "$TMP/fix2.ndjson" | jq -r .domain | sort) >/dev/null; then
     pass
 else
-    fail "[fix] the two parts ($(wc -l <"$TMP/fix1.ndjson") + $(wc -l <"$TMP/fix2.ndjson") lines) do not hold each of the 990 lines once"
+    fail "[fix] the two parts ($(wc -l <"$TMP/fix1.ndjson") + $(wc -l <"$TMP/fix2.ndjson") lines) do not hold each of the $total lines once"
 fi
 
 summary

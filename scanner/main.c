@@ -609,10 +609,13 @@ load_server_rates(const struct options *o)
 	struct server_rates *r = server_rates_new(o->eng.per_server, o->shards);
 	char errbuf[512];
 	FILE *f;
+	bool ok;
 
 	if (o->server_rate != NULL) {
-		f = open_config(o->server_rate, "");
-		if (!server_rates_read(r, f, o->server_rate, errbuf, sizeof(errbuf)))
+		f = open_gzconfig(o->server_rate, "");
+		ok = server_rates_read(r, f, o->server_rate, errbuf, sizeof(errbuf));
+		check_read(f, o->server_rate);
+		if (!ok)
 			bad_config(errbuf);
 		fclose(f);
 	}

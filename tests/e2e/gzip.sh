@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Gzip read directly: the domain list from a .gz file and through a pipe, the
-# hints and --exclude as .gz, with the verdicts of the plain scan; a truncated
-# or corrupt .gz ends the scan with exit 2 and one line naming it, after the
-# lines before the damage, and --resume then goes on from there exactly.
+# Gzip read directly: the domain list from a .gz file and through a pipe,
+# the hints, --exclude and --server-rate as .gz, with the verdicts of the
+# plain scan; a truncated or corrupt .gz ends the scan with exit 2 and one
+# line naming it, after the lines before the damage, and --resume then goes
+# on from there exactly.
 #
 #   tests/e2e/gzip.sh      (as root)
 #
@@ -108,6 +109,10 @@ truncated_conf() {
 }
 truncated_conf hints "$TMP/root.hints.gz" -p
 truncated_conf exclude "$TMP/domains.txt.gz" -p "$DIR/root.hints" --exclude
+printf '127.53.0.0/16 500\n127.53.1.1 100\n' | gzip -c >"$TMP/rates.gz"
+truncated_conf server-rate "$TMP/rates.gz" -p "$DIR/root.hints" --server-rate
+run_scan gzrates "$DIR/root.hints" "$TMP/domains.txt.gz" --server-rate "$TMP/rates.gz"
+same_verdicts plain gzrates
 
 # --- the damaged file's --resume state, then the whole file: each line once ----
 rm -f "$TMP/fix.state"

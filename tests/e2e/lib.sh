@@ -150,3 +150,16 @@ check_parts() {
         grep '^[<>]' "$TMP/$label.diff" | head -20 | sed 's/^/    /'
     fi
 }
+
+# same_findings LABEL OTHER: every domain of scan LABEL has the findings (status,
+# resolvable, problems) it has in scan OTHER
+findings='{domain, status, resolvable, problems: ([.problems[] | {kind, ns, addr, glue, reason}] | sort)}'
+same_findings() {
+    if diff <(jq -c "$findings" "$TMP/$2.json" | sort) <(jq -c "$findings" "$TMP/$1.json" | sort) \
+        >"$TMP/$1.diff"; then
+        pass
+    else
+        fail "[$1] findings differ from the $2 scan:"
+        head -10 "$TMP/$1.diff" | sed 's/^/    /'
+    fi
+}

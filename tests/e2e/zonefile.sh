@@ -21,18 +21,6 @@ czds "$DIR/nsd/127.53.1.1/zones/gtest.zone" >"$TMP/gtest.czds"
 czds "$DIR/nsd/127.53.2.1/zones/gtest2.zone" >"$TMP/gtest2.czds"
 gzip -c "$TMP/gtest.czds" >"$TMP/gtest.czds.gz"
 gzip -c "$TMP/gtest2.czds" >"$TMP/gtest2.czds.gz"
-findings='{domain, status, resolvable, problems: ([.problems[] | {kind, ns, addr, glue, reason}] | sort)}'
-
-# same_findings LABEL OTHER: each domain of LABEL has the findings OTHER has
-same_findings() {
-    if diff <(jq -c "$findings" "$TMP/$2.json" | sort) <(jq -c "$findings" "$TMP/$1.json" | sort) \
-        >"$TMP/$1.diff"; then
-        pass
-    else
-        fail "[$1] findings differ from the $2 scan:"
-        head -10 "$TMP/$1.diff" | sed 's/^/    /'
-    fi
-}
 
 # --- a list, checked against the streamed zones -------------------------------
 run_scan live "$HINTS" "$DIR/domains.txt"

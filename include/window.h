@@ -80,6 +80,8 @@ void window_init(struct window *w, double rate, unsigned bound, uint64_t max_mem
 unsigned window_room(struct window *w, unsigned active, const struct window_load *l, uint64_t now_ns);
 /* Domains started: the admission budget is spent. */
 void window_started(struct window *w, unsigned n);
+/* The process's resident size now, from /proc (0 when unknown). */
+uint64_t window_resident_bytes(void);
 /* The default --max-memory: 1 GiB, at most a quarter of the RAM. */
 uint64_t window_default_memory(void);
 

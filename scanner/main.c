@@ -656,21 +656,6 @@ load_zonefiles(const struct options *o, struct zonefile **zones)
 	}
 }
 
-/* Resident size now, from /proc. */
-static uint64_t
-resident_bytes(void)
-{
-	unsigned long long size, rss = 0;
-	FILE *f = fopen("/proc/self/statm", "r");
-
-	if (f != NULL) {
-		if (fscanf(f, "%llu %llu", &size, &rss) != 2)
-			rss = 0;
-		fclose(f);
-	}
-	return (uint64_t)rss * (uint64_t)sysconf(_SC_PAGESIZE);
-}
-
 static bool
 any_streamed(struct zonefile **zones, unsigned n)
 {
@@ -746,7 +731,7 @@ main(int argc, char **argv)
 	char errbuf[512], gz_failed[PATH_MAX + 160] = "";
 	const char *hints_path, *resume_path;
 	bool need_priv, resuming = false;
-	uint64_t t0 = engine_now_ns(), hints_hash;
+	uint64_t t0 = engine_now_ns(), hints_hash, fixed;
 	unsigned shuffle;
 	enum scan_end end;
 	int first_arg = parse_args(argc, argv, &o);
@@ -767,10 +752,10 @@ main(int argc, char **argv)
 	so.max_memory = o.max_memory != 0 ? o.max_memory : window_default_memory();
 	/* A bound the fixed costs (zone glue, hints) already exceed would
 	 * admit no domain ever: say so now rather than wait. */
-	if (resident_bytes() >= so.max_memory) {
+	if ((fixed = window_resident_bytes()) >= so.max_memory) {
 		fprintf(stderr, "gluescan: --max-memory %llu MiB is less than the %llu MiB the zone files "
 		    "and hints already take; raise it\n", (unsigned long long)(so.max_memory >> 20),
-		    (unsigned long long)(resident_bytes() >> 20));
+		    (unsigned long long)(fixed >> 20));
 		for (unsigned i = 0; i < o.nparent_zones; i++)
 			zonefile_free(zones[i]);
 		hints_free(&hints);

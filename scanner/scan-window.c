@@ -111,8 +111,8 @@ window_init(struct window *w, double rate, unsigned bound, uint64_t max_memory, 
 		w->limit = bound;
 }
 
-static uint64_t
-resident_bytes(void)
+uint64_t
+window_resident_bytes(void)
 {
 	unsigned long pages = 0, resident = 0;
 	FILE *f = fopen("/proc/self/statm", "r");
@@ -129,7 +129,7 @@ static void
 measure(struct window *w, const struct window_load *l, uint64_t now)
 {
 	if (now - w->rss_ns >= RSS_EVERY_NS) {
-		w->rss = resident_bytes();
+		w->rss = window_resident_bytes();
 		w->rss_ns = now;
 	}
 	if (now - w->rate_ns >= 1000000000u) {

@@ -2,7 +2,7 @@
 # the tests need, then runs the unit and end-to-end tests.
 CC      ?= cc
 PREFIX  ?= /usr/local
-PKGS     = libpcap libbsd-overlay libidn2 zlib libpsl
+PKGS     = libpcap libbsd-overlay libidn2 zlib libisal libpsl
 CFLAGS  ?= -O2 -g
 WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CPPFLAGS = -std=c11 -D_GNU_SOURCE -Iinclude -DGLUESCAN_HINTS='"$(PREFIX)/share/gluescan/root.hints"'
@@ -29,7 +29,7 @@ FUZZ_SECONDS ?= 60
 
 DEBIAN_PKGS = build-essential pkg-config libpcap-dev libnet1-dev libbsd-dev libidn2-dev libcriterion-dev \
 	libcap2-bin nsd dnsutils jq python3 iproute2 nftables clang libclang-rt-14-dev valgrind \
-	tshark bsdutils bc dnsperf zlib1g-dev libpsl-dev publicsuffix slurm-wlm munge knot knot-dnsutils \
+	tshark bsdutils bc dnsperf zlib1g-dev libisal-dev libpsl-dev publicsuffix slurm-wlm munge knot knot-dnsutils \
 	pdns-server pdns-backend-bind python3-yaml
 
 .PHONY: all deps test unit e2e fuzz bench bench-zone demo install clean FORCE
@@ -95,7 +95,7 @@ unit: $(UNIT_BIN)
 build/fuzz-%: tests/fuzz/fuzz_%.c $(FUZZ_SRC) $(HDR)
 	@mkdir -p build
 	clang $(CPPFLAGS) $(PKG_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-o $@ $< $(FUZZ_SRC) -lbsd -lidn2 -lpcap -lz
+		-o $@ $< $(FUZZ_SRC) -lbsd -lidn2 -lpcap -lz -lisal
 
 # Each target for FUZZ_SECONDS (make fuzz FUZZ_SECONDS=600 for a long run);
 # new inputs go to build/corpus-*, the seeds stay in tests/fuzz/corpus.

@@ -1,10 +1,11 @@
 /* zone-inflate.c -- a gzip zone file inflated on a second thread while the scan reads it.
  *
- * Inflating takes two fifths of the CPU of reading a registry's zone (zlib, about
- * 300 MB of text a second here), and a .com scan reads 23 GB of text two or three
- * times. The thread does nothing but that: it reads the file, inflates it into a
- * ring of chunks, and the reader copies them out; the event loop, the engine and
- * everything else stay on one thread. */
+ * A .com scan reads 23 GB of text two or three times. With zlib, inflating was two
+ * fifths of the CPU of reading a registry's zone (about 230 MB of text a second
+ * here); ISA-L's igzip inflates the same file about five times faster (1.3 GB/s),
+ * checksums included. The thread does nothing but that: it reads the file,
+ * inflates it into a ring of chunks, and the reader copies them out; the event
+ * loop, the engine and everything else stay on one thread. */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -13,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <zlib.h>
+#include <isa-l/igzip_lib.h>
 
 #include "inflater.h"
 
@@ -38,7 +39,7 @@ struct inflater {
 	bool done, stop;	/* done: no chunk will come after these */
 	char err[256];
 	/* The thread's own. */
-	z_stream zs;
+	struct inflate_state zs;
 	unsigned char raw[RAW_CHUNK];
 };
 
@@ -77,6 +78,18 @@ finish(struct inflater *in, const char *fmt, const char *detail)
 	pthread_mutex_unlock(&in->lock);
 }
 
+static const char *
+inflate_error(int rc)
+{
+	switch (rc) {
+	case ISAL_INVALID_WRAPPER: return "not a gzip header";
+	case ISAL_UNSUPPORTED_METHOD: return "not deflate data";
+	case ISAL_INCORRECT_CHECKSUM: return "checksum mismatch";
+	case ISAL_NEED_DICT: return "needs a dictionary";
+	default: return "invalid compressed data";
+	}
+}
+
 static void *
 run(void *arg)
 {
@@ -87,9 +100,10 @@ run(void *arg)
 	while ((slot = room(in)) < RING) {
 		struct chunk *c = in->ring[slot];
 
-		in->zs.next_out = (unsigned char *)c->text;
+		in->zs.next_out = (uint8_t *)c->text;
 		in->zs.avail_out = CHUNK;
 		while (in->zs.avail_out > 0) {
+			uint32_t out_before;
 			int rc;
 
 			if (in->zs.avail_in == 0 && !raw_eof) {
@@ -103,28 +117,37 @@ run(void *arg)
 				}
 				raw_eof = got == 0;
 				in->zs.next_in = in->raw;
-				in->zs.avail_in = (uInt)got;
-			}
-			if (in->zs.avail_in == 0) {
-				if (in_member) {
-					finish(in, "%s: truncated gzip: the file ends inside its "
-					    "compressed data%s", "");
-					return NULL;
-				}
-				break;
+				in->zs.avail_in = (uint32_t)got;
 			}
 			/* A gzip file may be several members one after the other (as
 			 * `cat a.gz b.gz` makes); gunzip reads them all. */
-			if (!in_member && inflateReset2(&in->zs, 15 + 16) != Z_OK) {
-				finish(in, "%s: %s", "zlib cannot start");
+			if (!in_member) {
+				uint8_t *next = in->zs.next_in;
+				uint32_t avail = in->zs.avail_in;
+
+				if (avail == 0)
+					break;
+				isal_inflate_reset(&in->zs);
+				in->zs.crc_flag = ISAL_GZIP;	/* parse the header, check the CRC */
+				in->zs.next_in = next;
+				in->zs.avail_in = avail;
+				in_member = true;
+			}
+			out_before = in->zs.avail_out;
+			rc = isal_inflate(&in->zs);
+			if (rc < 0) {
+				finish(in, "%s: corrupt gzip: %s", inflate_error(rc));
 				return NULL;
 			}
-			in_member = true;
-			rc = inflate(&in->zs, Z_NO_FLUSH);
-			if (rc == Z_STREAM_END) {
+			if (in->zs.block_state == ISAL_BLOCK_FINISH) {
 				in_member = false;
-			} else if (rc != Z_OK && !(rc == Z_BUF_ERROR && in->zs.avail_in == 0)) {
-				finish(in, "%s: corrupt gzip: %s", in->zs.msg ? in->zs.msg : "bad data");
+			} else if (raw_eof && in->zs.avail_in == 0 &&
+			    in->zs.avail_out == out_before) {
+				/* No input left and nothing more came out: the member
+				 * never ended. (Output still held inside igzip comes
+				 * out on the calls before this one.) */
+				finish(in, "%s: truncated gzip: the file ends inside its "
+				    "compressed data%s", "");
 				return NULL;
 			}
 		}
@@ -153,8 +176,7 @@ inflater_start(int fd, const char *path)
 	for (unsigned i = 0; i < RING; i++)
 		if ((in->ring[i] = malloc(sizeof(*in->ring[i]))) == NULL)
 			goto fail;
-	if (inflateInit2(&in->zs, 15 + 16) != Z_OK)
-		goto fail;
+	isal_inflate_init(&in->zs);
 	pthread_mutex_init(&in->lock, NULL);
 	pthread_cond_init(&in->filled, NULL);
 	pthread_cond_init(&in->emptied, NULL);
@@ -163,10 +185,8 @@ inflater_start(int fd, const char *path)
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	started = pthread_create(&in->thread, NULL, run, in) == 0;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (!started) {
-		inflateEnd(&in->zs);
+	if (!started)
 		goto fail;
-	}
 	return in;
 fail:
 	for (unsigned i = 0; i < RING; i++)
@@ -218,7 +238,6 @@ inflater_stop(struct inflater *in)
 	pthread_cond_signal(&in->emptied);
 	pthread_mutex_unlock(&in->lock);
 	pthread_join(in->thread, NULL);
-	inflateEnd(&in->zs);
 	pthread_mutex_destroy(&in->lock);
 	pthread_cond_destroy(&in->filled);
 	pthread_cond_destroy(&in->emptied);

@@ -58,7 +58,7 @@ struct zdeleg *zonefile_take_delegation(struct zonefile *z);
 const struct dname *zdeleg_name(const struct zdeleg *d);
 const struct dname *zdeleg_zone(const struct zdeleg *d);
 void zdeleg_free(struct zdeleg *d);
-/* The referral the zone's server gives for d, with the glue the zone holds. */
+/* The referral the zone's server gives for d, with the glue of its in-domain NS names. */
 void zonefile_delegation_answer(const struct zdeleg *d, struct dns_response *resp);
 
 /*

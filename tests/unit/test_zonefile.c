@@ -322,7 +322,9 @@ Test(zonefile, a_streamed_delegation_carries_its_glue)
 	zonefile_delegation_answer(d, &resp);
 	cr_assert_not(resp.aa);
 	cr_assert_eq(count(&resp, DNS_AUTHORITY, DNS_TYPE_NS), 3);
-	cr_assert_eq(count(&resp, DNS_ADDITIONAL, DNS_TYPE_A), 2, "ns1.glue and ns.host");
+	/* ns.host.gtest has an address in the zone too, but it is not under
+	 * glue.gtest: no verdict reads it, so the answer leaves it out. */
+	cr_assert_eq(count(&resp, DNS_ADDITIONAL, DNS_TYPE_A), 1, "ns1.glue only");
 	cr_assert_eq(count(&resp, DNS_ADDITIONAL, DNS_TYPE_AAAA), 1);
 	zdeleg_free(d);
 	zonefile_free(z);

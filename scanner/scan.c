@@ -2,6 +2,7 @@
 #include <err.h>
 #include <errno.h>
 #include <poll.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -217,13 +218,18 @@ fill_block(struct scan *s)
 	const char *text;
 	size_t len;
 
+	/* A zone's delegations are there to read at once, but a slice of them
+	 * (--shard) may be far apart: the answers must not wait. Decided from the
+	 * zone alone, they are not shuffled, and a small block is still in the
+	 * cache when its delegations are decided and freed (a block of 65,536 was
+	 * 8 MB, and its reads and frees missed it). */
+	unsigned most = !s->opt->whole_zones ? UINT_MAX : s->opt->parent_only ? OFFLINE_BATCH : FILL_LINES;
+
 	s->nblock = s->next = 0;
 	for (unsigned read = 0; s->nblock < s->opt->shuffle && !*s->opt->stop; read++) {
 		uint64_t lineno = lines_read(s);
 
-		/* A zone's delegations are there to read at once, but a slice of
-		 * them (--shard) may be far apart: the answers must not wait. */
-		if (s->opt->whole_zones && read >= FILL_LINES && s->nblock > 0)
+		if (read >= most && s->nblock > 0)
 			return;
 
 		switch (next_line(s, &text, &len)) {

@@ -209,9 +209,9 @@ zonelines_stream(struct zonelines *z)
 /* Bytes that end a field, and those that make a line master-file syntax (a
  * comment, parentheses): one table, one look per byte. Quotes only come in
  * the data of types not read here (TXT), so they need no care. */
-enum { C_BLANK = 1, C_MASTER = 2 };
+enum { C_TAB = 1, C_SPACE = 2, C_BLANK = C_TAB | C_SPACE, C_MASTER = 4 };
 static const uint8_t byte_class[256] = {
-	[' '] = C_BLANK, ['\t'] = C_BLANK, [';'] = C_MASTER, ['('] = C_MASTER, [')'] = C_MASTER,
+	[' '] = C_SPACE, ['\t'] = C_TAB, [';'] = C_MASTER, ['('] = C_MASTER, [')'] = C_MASTER,
 };
 
 static bool
@@ -265,16 +265,10 @@ type_of(const char *s, size_t n)
 	}
 }
 
-/* The registries' form, looked at once per byte: a tab, a space, a byte of
- * master-file syntax. (memchr for each tab and then for each of ; ( ) was
- * nine calls a line, a tenth of reading a registry's zone.) */
-enum { T_TAB = 1, T_SPACE = 2, T_MASTER = 3 };
-static const uint8_t tab_class[256] = {
-	['\t'] = T_TAB, [' '] = T_SPACE, [';'] = T_MASTER, ['('] = T_MASTER, [')'] = T_MASTER,
-};
-
 /* Five fields split at single tabs, the fifth to its first blank: 5; master-file
- * syntax anywhere in the line: -1; any other form: 0. */
+ * syntax anywhere in the line: -1; any other form: 0. One look per byte: memchr
+ * for each tab and then for each of ; ( ) was nine calls a line, a tenth of
+ * reading a registry's zone. */
 static int
 split_tabs(const char *line, size_t len, const char *f[5], size_t flen[5])
 {
@@ -282,15 +276,15 @@ split_tabs(const char *line, size_t len, const char *f[5], size_t flen[5])
 	int n = 0;
 
 	for (size_t i = 0; i < len; i++) {
-		uint8_t c = tab_class[(unsigned char)line[i]];
+		uint8_t c = byte_class[(unsigned char)line[i]];
 
 		if (c == 0)
 			continue;
-		if (c == T_MASTER)
+		if (c == C_MASTER)
 			return -1;
 		if (n == 5)
 			continue;	/* the rest of the data: only master syntax matters */
-		if (i == from || (n < 4 && c != T_TAB))
+		if (i == from || (n < 4 && c != C_TAB))
 			return 0;	/* an empty field, or a space before the data */
 		f[n] = line + from;
 		flen[n++] = i - from;
@@ -326,7 +320,7 @@ zone_line_split(const char *line, size_t len, struct zone_line *out, const char 
 	while (i < len) {
 		size_t from;
 
-		while (i < len && byte_class[(unsigned char)line[i]] == C_BLANK)
+		while (i < len && (byte_class[(unsigned char)line[i]] & C_BLANK) != 0)
 			i++;
 		if (i == len)
 			break;
